@@ -1,0 +1,40 @@
+# One command per job; the first run creates .venv and installs the pinned requirements.
+# Debian packages (chromium, poppler-utils, fonts-nanum) are needed only by `make test` and
+# `make pdf`: `.ci/run` installs them; on your machine: sudo apt-get install chromium poppler-utils fonts-nanum
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+export PYTHONPATH := $(CURDIR)/scripts
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build check test new-source pdf offline bench golden clean
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+serve: $(STAMP)  ## preview with live reload on http://127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)  ## strict build into site/
+	$(BIN)/mkdocs build --strict
+
+check: $(STAMP)  ## validate content only (fast)
+	$(BIN)/python -m kb check
+
+test: $(STAMP)  ## everything CI checks
+	$(BIN)/python -m pytest
+
+new-source: $(STAMP)  ## start a source page and its BibTeX entry
+	$(BIN)/python -m kb new-source $(ARGS)
+
+golden: $(STAMP)  ## rewrite the golden files after an intended change to the templates
+	$(BIN)/python -m pytest tests/test_golden.py --update-golden
+
+clean:
+	rm -rf site build .pytest_cache

@@ -1,0 +1,42 @@
+"""The knowledge-base core: load -> check -> derive -> render. No MkDocs imports here.
+
+`build(root)` runs the first three steps and hands back a Renderer; the MkDocs hook
+(`scripts/hooks.py`) and the command line (`python -m kb`) both start from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import check
+from .derive import Derived, derive
+from .load import load
+from .model import KnowledgeBase
+from .problems import Problem, errors
+from .render import Renderer
+
+
+@dataclass(frozen=True)
+class Build:
+    kb: KnowledgeBase
+    derived: Derived | None
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+    def renderer(self) -> Renderer:
+        assert self.derived is not None, "render only a knowledge base without errors"
+        return Renderer(self.kb, self.derived)
+
+
+def build(root: Path) -> Build:
+    """Load and check everything under `root`; derive the indexes when nothing is wrong."""
+    kb, problems = load(Path(root))
+    problems = sorted(set(problems) | set(check(kb)))
+    return Build(kb, derive(kb) if not errors(problems) else None, problems)
+
+
+__all__ = ["Build", "build", "Problem"]

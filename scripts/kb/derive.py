@@ -1,0 +1,113 @@
+"""Derive: every index the pages need, built once per build in one pass over the claims.
+
+Nothing here is typed by contributors: a source's topics are the union of its claims'
+topics, a topic's related topics are those that share its claims, and so on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .model import Claim, KnowledgeBase, SourcePage
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    """A claim together with the source page that makes it."""
+
+    page: SourcePage
+    claim: Claim
+
+    @property
+    def ref(self) -> str:
+        return f"{self.page.slug}#{self.claim.id}"
+
+    @property
+    def anchor(self) -> str:
+        return claim_anchor(self.claim.id)
+
+    @property
+    def sort_key(self) -> tuple:
+        # Dated claims by event date; undated ones after them, by publication date.
+        date = self.claim.date
+        return (date is None, date.sort_key if date else self.page.source.published.sort_key, self.page.slug, self.claim.id)
+
+
+def claim_anchor(claim_id: str) -> str:
+    """The HTML id of a claim on its source page. Prefixed so that no heading id can clash."""
+    return f"claim-{claim_id}"
+
+
+@dataclass(frozen=True)
+class Derived:
+    claims: list[ClaimRef]
+    by_topic: dict[str, list[ClaimRef]]
+    by_place: dict[str, list[ClaimRef]]
+    by_organization: dict[str, list[ClaimRef]]
+    topics_of_source: dict[str, list[str]]
+    places_of_source: dict[str, list[str]]
+    organizations_of_source: dict[str, list[str]]
+    sources_by_topic: dict[str, list[SourcePage]]
+    related_topics: dict[str, list[tuple[str, int]]]
+    sources_newest_first: list[SourcePage]
+    timeline: list[ClaimRef]
+
+
+def derive(kb: KnowledgeBase) -> Derived:
+    claims = sorted(
+        (ClaimRef(page, claim) for page in kb.sources.values() for claim in page.source.claims),
+        key=lambda ref: ref.sort_key,
+    )
+    by_topic: dict[str, list[ClaimRef]] = defaultdict(list)
+    by_place: dict[str, list[ClaimRef]] = defaultdict(list)
+    by_org: dict[str, list[ClaimRef]] = defaultdict(list)
+    co_occurrence: dict[str, Counter] = defaultdict(Counter)
+    for ref in claims:  # one pass; each list stays in event-date order
+        for topic in ref.claim.topics:
+            by_topic[topic].append(ref)
+            co_occurrence[topic].update(t for t in ref.claim.topics if t != topic)
+        for place in ref.claim.places:
+            by_place[place].append(ref)
+        for org in ref.claim.organizations:
+            by_org[org].append(ref)
+
+    return Derived(
+        claims=claims,
+        by_topic=dict(by_topic),
+        by_place=dict(by_place),
+        by_organization=dict(by_org),
+        topics_of_source=_union_per_source(kb, "topics"),
+        places_of_source=_union_per_source(kb, "places"),
+        organizations_of_source=_union_per_source(kb, "organizations"),
+        sources_by_topic={t: _unique_pages(refs) for t, refs in by_topic.items()},
+        related_topics=_related(kb, co_occurrence),
+        sources_newest_first=sorted(
+            kb.sources.values(), key=lambda p: (p.source.published.sort_key, p.slug), reverse=True
+        ),
+        timeline=[ref for ref in claims if ref.claim.date is not None],
+    )
+
+
+def _union_per_source(kb: KnowledgeBase, field: str) -> dict[str, list[str]]:
+    """Slugs a source's claims mention, in first-mention order."""
+    return {
+        slug: list(dict.fromkeys(s for claim in page.source.claims for s in getattr(claim, field)))
+        for slug, page in kb.sources.items()
+    }
+
+
+def _unique_pages(refs: list[ClaimRef]) -> list[SourcePage]:
+    pages = {ref.page.slug: ref.page for ref in refs}
+    return sorted(pages.values(), key=lambda p: (p.source.published.sort_key, p.slug))
+
+
+def _related(kb: KnowledgeBase, co_occurrence: dict[str, Counter]) -> dict[str, list[tuple[str, int]]]:
+    """Topics sharing claims, most shared first; curated `related` topics are kept too (0 shared)."""
+    related = {}
+    for slug, topic in kb.topics.items():
+        shared = co_occurrence.get(slug, Counter())
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+        curated = [(r, 0) for r in topic.related if r not in shared and r in kb.topics]
+        related[slug] = ranked + curated
+    return related

@@ -1,0 +1,305 @@
+"""Load: read source pages, registries and BibTeX once, into a KnowledgeBase.
+
+Every file is read whatever is wrong with the others, so that all problems are reported
+at once. A file that cannot be read or validated is left out of the KnowledgeBase and
+reported as a Problem; nothing here raises on bad content.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pybtex.database import parse_string
+from pybtex.scanner import PybtexError
+from pydantic import BaseModel, ValidationError
+
+from .model import (
+    SLUG,
+    BibEntry,
+    KnowledgeBase,
+    Organization,
+    Outlet,
+    Place,
+    Source,
+    SourcePage,
+    Topic,
+)
+from .problems import Problem, did_you_mean, field_path
+
+SOURCES_DIR = "docs/sources"
+REGISTRIES: dict[str, type[BaseModel]] = {
+    "topics": Topic,
+    "places": Place,
+    "organizations": Organization,
+    "outlets": Outlet,
+}
+#: Pages under docs/sources/ that are not source pages.
+NOT_SOURCES = {"index.md"}
+
+Lines = dict[tuple, int]
+
+
+def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """Read everything under `root` (the project folder). Never raises on bad content."""
+    problems: list[Problem] = []
+    registries = {name: _load_registry(root, name, model, problems) for name, model in REGISTRIES.items()}
+    return (
+        KnowledgeBase(
+            sources=_load_sources(root, problems),
+            topics=registries["topics"],
+            places=registries["places"],
+            organizations=registries["organizations"],
+            outlets=registries["outlets"],
+            bib=_load_bib(root, problems),
+            handwritten=_handwritten_pages(root),
+        ),
+        problems,
+    )
+
+
+# --- YAML with line numbers -------------------------------------------------------------
+
+
+def parse_yaml(text: str, path: str, first_line: int, problems: list[Problem]) -> tuple[Any, Lines] | None:
+    """Parse YAML, returning the data and a map from field path to line number.
+
+    `first_line` is the file line on which `text` starts (front matter starts on line 2).
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + first_line if mark else first_line
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        problems.append(Problem(path, line, "", f"YAML syntax error: {reason}; check indentation, colons and quotes"))
+        return None
+    finally:
+        loader.dispose()
+    return data, _line_map(node, (), first_line) if node is not None else {}
+
+
+def _line_map(node: yaml.Node, path: tuple, first_line: int) -> Lines:
+    lines: Lines = {path: node.start_mark.line + first_line}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = path + (key_node.value,)
+            lines.update(_line_map(value_node, child, first_line))
+            lines[child] = key_node.start_mark.line + first_line
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.update(_line_map(item, path + (index,), first_line))
+    return lines
+
+
+def line_of(lines: Lines, loc: tuple) -> int | None:
+    """The line of the deepest part of `loc` that appears in the file."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+# --- Schema errors as contributor-friendly lines ------------------------------------------
+
+
+def validation_problems(
+    error: ValidationError, model: type[BaseModel], path: str, lines: Lines, prefix: tuple = ()
+) -> list[Problem]:
+    found = []
+    for item in error.errors():
+        loc = prefix + tuple(p for p in item["loc"] if not _is_union_tag(p))
+        found.append(Problem(path, line_of(lines, loc), field_path(loc), _explain(item, model, loc[len(prefix):])))
+    return found
+
+
+def _is_union_tag(part: object) -> bool:
+    # pydantic names the branch of a union in `loc` ("str", "FuzzyDate"...): not a field.
+    return isinstance(part, str) and (part[:1].isupper() or part in {"str", "int", "float", "bool"})
+
+
+def _explain(item: dict, model: type[BaseModel], loc: tuple) -> str:
+    kind, name = item["type"], loc[-1] if loc else ""
+    if kind == "missing":
+        return f"missing required field '{name}': add it (see CONTRIBUTING.md for its form)"
+    if kind == "extra_forbidden":
+        hint = did_you_mean(name, _fields_at(model, loc[:-1]))
+        return f"unknown field '{name}'{hint}: fix the spelling or remove it"
+    if kind == "value_error":
+        return item["msg"].removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch":
+        return (f"'{item['input']}' is not a valid identifier: use lowercase letters, digits and "
+                "single hyphens (e.g. 'hyesan-missing-persons')")
+    if kind == "too_short" and isinstance(item.get("input"), list):
+        return "is empty: give at least one entry"
+    if kind == "literal_error":
+        return f"'{item['input']}' is not allowed: {item['msg'].removeprefix('Input should be ')}"
+    got = type(item.get("input")).__name__
+    return f"wrong type: {item['msg'].lower()} (got {got} {item.get('input')!r:.40})"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the (nested) model that `loc` points into, for did-you-mean hints."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[part].annotation if part in current.model_fields else None
+        current = _model_in(annotation) or current
+    return list(current.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+# --- Source pages ------------------------------------------------------------------------
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
+
+
+def _load_sources(root: Path, problems: list[Problem]) -> dict[str, SourcePage]:
+    pages: dict[str, SourcePage] = {}
+    for file in sorted((root / SOURCES_DIR).rglob("*.md")):
+        rel = file.relative_to(root).as_posix()
+        if file.relative_to(root / SOURCES_DIR).as_posix() in NOT_SOURCES:
+            continue
+        page = _load_source(file, rel, problems)
+        if page is None:
+            continue
+        if page.slug in pages:
+            problems.append(Problem(rel, 1, "", f"duplicate source slug '{page.slug}' (also {pages[page.slug].path}): rename one file"))
+            continue
+        pages[page.slug] = page
+    return pages
+
+
+def _load_source(file: Path, rel: str, problems: list[Problem]) -> SourcePage | None:
+    slug = file.stem
+    if not re.match(SLUG, slug):
+        problems.append(Problem(rel, None, "", f"file name '{file.name}' is not a valid slug: rename it to lowercase words joined by hyphens"))
+        return None
+    text = read_text(file, rel, problems)
+    if text is None:
+        return None
+    match = FRONT_MATTER.match(text)
+    if not match:
+        problems.append(Problem(rel, 1, "", "no YAML front matter: start the file with '---', the fields, then '---' (run `make new-source`)"))
+        return None
+    parsed = parse_yaml(match.group(1), rel, 2, problems)
+    if parsed is None:
+        return None
+    data, lines = parsed
+    if not isinstance(data, dict):
+        problems.append(Problem(rel, 2, "", "front matter is not a set of 'field: value' lines"))
+        return None
+    try:
+        source = Source.model_validate(data)
+    except ValidationError as error:
+        problems.extend(validation_problems(error, Source, rel, lines))
+        return None
+    body_line = text[: match.end()].count("\n") + 1
+    return SourcePage(slug=slug, path=rel, source=source, body=text[match.end():], body_line=body_line, lines=lines)
+
+
+def read_text(file: Path, rel: str, problems: list[Problem]) -> str | None:
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        line = file.read_bytes()[: error.start].count(b"\n") + 1
+        problems.append(Problem(rel, line, "", "file is not UTF-8: save it as UTF-8 in your editor"))
+        return None
+
+
+# --- Registries --------------------------------------------------------------------------
+
+
+def _load_registry(root: Path, name: str, model: type[BaseModel], problems: list[Problem]) -> dict[str, Any]:
+    file = root / "data" / f"{name}.yml"
+    rel = file.relative_to(root).as_posix()
+    entries: dict[str, Any] = {}
+    if not file.exists():
+        problems.append(Problem(rel, None, "", f"registry file is missing: create data/{name}.yml"))
+        return entries
+    text = read_text(file, rel, problems)
+    parsed = parse_yaml(text, rel, 1, problems) if text is not None else None
+    if parsed is None:
+        return entries
+    data, lines = parsed
+    if not isinstance(data, list):
+        problems.append(Problem(rel, 1, "", "registry must be a list of entries, each starting with '- slug:'"))
+        return entries
+    for index, item in enumerate(data):
+        try:
+            entry = model.model_validate(item)
+        except ValidationError as error:
+            problems.extend(validation_problems(error, model, rel, lines, prefix=(index,)))
+            continue
+        if entry.slug in entries:
+            problems.append(Problem(rel, line_of(lines, (index, "slug")), f"[{index}].slug", f"duplicate slug '{entry.slug}': each entry needs its own"))
+            continue
+        entries[entry.slug] = entry
+    return entries
+
+
+# --- BibTeX ------------------------------------------------------------------------------
+
+
+def _load_bib(root: Path, problems: list[Problem]) -> dict[str, BibEntry]:
+    """Parse each .bib file on its own so that a key defined in two files is caught,
+    not silently won by file order (as mkdocs-bibtex would)."""
+    entries: dict[str, BibEntry] = {}
+    for file in sorted((root / "bib").rglob("*.bib")):
+        rel = file.relative_to(root).as_posix()
+        text = read_text(file, rel, problems)
+        if text is None:
+            continue
+        try:
+            data = parse_string(text, "bibtex")
+        except PybtexError as error:
+            problems.append(Problem(rel, _pybtex_line(error), "", f"BibTeX error: {_pybtex_message(error)}; check braces, commas and that each key is defined once"))
+            continue
+        for key, entry in data.entries.items():
+            line = _bib_line(text, key)
+            if key in entries:
+                other = entries[key]
+                problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is defined twice (also {other.path}:{other.line}): keep one"))
+                continue
+            entries[key] = BibEntry(
+                key=key,
+                path=rel,
+                line=line,
+                fields={k.lower(): str(v) for k, v in entry.fields.items()},
+                persons={role: [str(p) for p in people] for role, people in entry.persons.items()},
+                entry_type=entry.type,
+            )
+    return entries
+
+
+def _bib_line(text: str, key: str) -> int:
+    match = re.search(r"@\w+\s*\{\s*" + re.escape(key) + r"\s*,", text)
+    return text[: match.start()].count("\n") + 1 if match else 1
+
+
+def _pybtex_line(error: PybtexError) -> int | None:
+    return getattr(error, "lineno", None)
+
+
+def _pybtex_message(error: PybtexError) -> str:
+    return str(getattr(error, "error_type", None) or error).split("\n")[0]
+
+
+def _handwritten_pages(root: Path) -> frozenset[str]:
+    docs = root / "docs"
+    return frozenset(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.exists() else frozenset()
