@@ -38,3 +38,12 @@ golden: $(STAMP)  ## rewrite the golden files after an intended change to the te
 
 clean:
 	rm -rf site build .pytest_cache
+
+pdf: $(STAMP)  ## the whole knowledge base as one PDF in site/pdf/
+	$(BIN)/python scripts/pdf.py
+
+offline: $(STAMP)  ## a zip of the site that works from disk (file://)
+	$(BIN)/python scripts/offline.py
+
+bench: $(STAMP)  ## synthetic knowledge bases of 100 and 1,000 sources (ARGS=--sizes 100,1000,10000)
+	$(BIN)/python scripts/bench.py $(ARGS)
