@@ -1,12 +1,16 @@
 """The MkDocs adapter: the only module that imports MkDocs.
 
-It runs the core (load -> check -> derive -> render) once per build, reports content
-problems one line each, adds the generated pages as in-memory files (nothing generated is
-ever written into docs/), and composes each source page from its front matter and body.
+Once per build it runs the core (load -> check -> derive -> render), reports content problems
+one line each, and adds the generated pages and downloads as in-memory files (nothing
+generated is ever written into docs/). Per page it composes source pages from their front
+matter, and appends the backlinks, "Cite this page" and the abbreviation tooltips.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,34 +21,91 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without installing it
 
 from kb import build  # noqa: E402
-from kb.render import Renderer  # noqa: E402
+from kb.render import Renderer, backlinks, page_title, source_path  # noqa: E402
 
 log = get_plugin_logger("kb")
-_renderer: Renderer | None = None
+#: What one build computed, for the per-page events of the same build.
+_state: dict = {}
+
+#: Where the content of a generated page comes from, for "Edit this page".
+EDIT_SOURCES = {"topics": "data/topics.yml", "places": "data/places.yml", "organizations": "data/organizations.yml"}
+
+
+def on_config(config):
+    """Edit links go to the file on the main branch (MkDocs would guess 'master' for GitHub)."""
+    if config.repo_url:
+        config.edit_uri = "edit/main/docs/"
+    return config
 
 
 def on_files(files: Files, config) -> Files:
-    global _renderer
-    result = build(Path(config.config_file_path).parent)
+    root = Path(config.config_file_path).parent
+    result = build(root)
     for problem in result.problems:
         (log.error if problem.severity == "error" else log.warning)(str(problem))
     if not result.ok:
         count = sum(p.severity == "error" for p in result.problems)
         raise PluginError(f"{count} content problem(s), listed above: fix them and build again (`make check` lists them without building).")
-    _renderer = result.renderer()
-    for path, markdown in _renderer.pages().items():
-        files.append(File.generated(config, path, content=markdown))
+
+    renderer = Renderer(result.kb, result.derived, use_directory_urls=config.use_directory_urls)
+    generated = renderer.pages()
+    sources = {source_path(slug): renderer.source_page(slug) for slug in result.kb.sources}
+    for path, content in {**generated, **renderer.downloads()}.items():
+        files.append(File.generated(config, path, content=content))
+
+    handwritten = {
+        f.src_uri: f.content_string for f in files.documentation_pages()
+        if f.src_uri not in generated and f.src_uri not in sources
+    }
+    all_pages = {**handwritten, **generated, **sources}
+    titles = {path: page_title(markdown, path) for path, markdown in all_pages.items()}
+    _state.update(
+        renderer=renderer,
+        sources=sources,
+        generated=set(generated),
+        backlinks={path: [(p, titles[p]) for p in linkers] for path, linkers in backlinks(all_pages).items()},
+        abbreviations=renderer.abbreviations(),
+        date=_build_date(root),
+    )
     return files
 
 
 @event_priority(100)  # before mkdocs-bibtex turns [@key] into footnotes
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    slug = _source_slug(page.file.src_uri)
-    if _renderer is not None and slug in _renderer.kb.sources:
-        return _renderer.source_page(slug, body=markdown)
-    return markdown
+    path = page.file.src_uri
+    if path in _state["sources"]:
+        markdown = _state["sources"][path]
+    renderer: Renderer = _state["renderer"]
+    page_url = (config.site_url or "") + page.url if config.site_url else page.url or "./"
+    title = page.title or page_title(markdown, path)
+    return "\n\n".join([
+        markdown.rstrip(),
+        renderer.backlinks_block(path, _state["backlinks"].get(path, [])),
+        renderer.cite_block(path, title, page_url, _state["date"]),
+        _state["abbreviations"],
+    ]) + "\n"
 
 
-def _source_slug(src_uri: str) -> str | None:
-    parts = src_uri.split("/")
-    return parts[1][:-3] if len(parts) == 2 and parts[0] == "sources" and parts[1].endswith(".md") else None
+def on_page_context(context, page, config, nav):
+    """Point "Edit this page" of a generated page at the file its content comes from."""
+    if config.repo_url and page.file.src_uri in _state.get("generated", ()):
+        section = page.file.src_uri.split("/")[0]
+        target = EDIT_SOURCES.get(section, "scripts/kb/templates")
+        page.edit_url = f"{config.repo_url.rstrip('/')}/edit/main/{target}"
+    return context
+
+
+def _build_date(root: Path) -> str:
+    """The date a build describes: SOURCE_DATE_EPOCH, else the last commit's date.
+
+    Not the wall clock, so that two builds of the same commit are byte-identical.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.timezone.utc).date().isoformat()
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return dt.date.today().isoformat()

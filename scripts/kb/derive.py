@@ -40,6 +40,21 @@ def claim_anchor(claim_id: str) -> str:
 
 
 @dataclass(frozen=True)
+class Corroboration:
+    """How a claim stands against the others: which claims report the same, how independently."""
+
+    same: list[ClaimRef]  # other claims linked by `corroborates`, in either direction, transitively
+    disputed_by: list[ClaimRef]  # claims linked by `disputes`, in either direction
+    outlets: int  # independent origins among this claim and `same` (a rewrite counts as its origin)
+
+    @property
+    def status(self) -> str:
+        if self.disputed_by:
+            return "Disputed"
+        return "Corroborated" if self.outlets >= 2 else "Single source"
+
+
+@dataclass(frozen=True)
 class Derived:
     claims: list[ClaimRef]
     by_topic: dict[str, list[ClaimRef]]
@@ -52,6 +67,8 @@ class Derived:
     related_topics: dict[str, list[tuple[str, int]]]
     sources_newest_first: list[SourcePage]
     timeline: list[ClaimRef]
+    corroboration: dict[str, Corroboration]  # by ClaimRef.ref
+    claims_of_source: dict[str, dict[str, ClaimRef]]  # source slug -> claim id -> ref
 
 
 def derive(kb: KnowledgeBase) -> Derived:
@@ -86,7 +103,16 @@ def derive(kb: KnowledgeBase) -> Derived:
             kb.sources.values(), key=lambda p: (p.source.published.sort_key, p.slug), reverse=True
         ),
         timeline=[ref for ref in claims if ref.claim.date is not None],
+        corroboration=_corroboration(kb, claims),
+        claims_of_source=_claims_of_source(claims),
     )
+
+
+def _claims_of_source(claims: list[ClaimRef]) -> dict[str, dict[str, ClaimRef]]:
+    result: dict[str, dict[str, ClaimRef]] = defaultdict(dict)
+    for ref in claims:
+        result[ref.page.slug][ref.claim.id] = ref
+    return dict(result)
 
 
 def _union_per_source(kb: KnowledgeBase, field: str) -> dict[str, list[str]]:
@@ -111,3 +137,47 @@ def _related(kb: KnowledgeBase, co_occurrence: dict[str, Counter]) -> dict[str, 
         curated = [(r, 0) for r in topic.related if r not in shared and r in kb.topics]
         related[slug] = ranked + curated
     return related
+
+
+def origin(page: SourcePage) -> str:
+    """Who originally reported what a source says: the last work it derives from, else its outlet.
+
+    The Asia Live rewrites Reuters, which reports TJWG: `derived_from: [reuters-…, tjwg-…]`
+    gives origin 'tjwg-…', so the rewrite and the report count as one independent outlet.
+    """
+    return page.source.derived_from[-1] if page.source.derived_from else page.source.outlet
+
+
+def _corroboration(kb: KnowledgeBase, claims: list[ClaimRef]) -> dict[str, Corroboration]:
+    """Group claims joined by `corroborates` links (undirected, transitive) with union-find."""
+    by_ref = {ref.ref: ref for ref in claims}
+    parent = {ref.ref: ref.ref for ref in claims}
+
+    def find(r: str) -> str:
+        while parent[r] != r:
+            parent[r] = parent[parent[r]]
+            r = parent[r]
+        return r
+
+    disputes: dict[str, set[str]] = defaultdict(set)
+    for ref in claims:
+        for other in ref.claim.corroborates:
+            if other in parent:
+                parent[find(ref.ref)] = find(other)
+        for other in ref.claim.disputes:
+            if other in by_ref:
+                disputes[ref.ref].add(other)
+                disputes[other].add(ref.ref)
+
+    groups: dict[str, list[ClaimRef]] = defaultdict(list)
+    for ref in claims:
+        groups[find(ref.ref)].append(ref)
+    result = {}
+    for ref in claims:
+        group = groups[find(ref.ref)]
+        result[ref.ref] = Corroboration(
+            same=[other for other in group if other.ref != ref.ref],
+            disputed_by=sorted((by_ref[r] for r in disputes[ref.ref]), key=lambda c: c.sort_key),
+            outlets=len({origin(member.page) for member in group}),
+        )
+    return result

@@ -12,11 +12,13 @@ import posixpath
 import re
 from itertools import groupby
 from pathlib import Path
+from urllib.parse import quote as quote_url
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from . import export, figures
 from .derive import ClaimRef, Derived
-from .model import EVIDENCE_LABELS, KnowledgeBase, SourcePage
+from .model import EVIDENCE_LABELS, KnowledgeBase, Place, SourcePage
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = {"en": "English", "ko": "Korean", "zh": "Chinese", "ja": "Japanese", "ru": "Russian"}
@@ -41,18 +43,22 @@ def source_path(slug: str) -> str:
     return f"sources/{slug}.md"
 
 
+#: Generated pages that are not one-per-entry: {path: template}.
 INDEX_PAGES = {
-    "topics": "topics/index.md",
-    "sources": "sources/index.md",
-    "places": "places/index.md",
-    "organizations": "organizations/index.md",
+    "topics/index.md": "topics_index.md.j2",
+    "sources/index.md": "sources_index.md.j2",
+    "places/index.md": "places_index.md.j2",
+    "organizations/index.md": "organizations_index.md.j2",
+    "timeline.md": "timeline.md.j2",
+    "glossary.md": "glossary.md.j2",
+    "bibliography.md": "bibliography.md.j2",
 }
 
 
 def generated_paths(kb: KnowledgeBase) -> set[str]:
     """Every page the renderer will write, known before rendering (for collision checks)."""
     return (
-        set(INDEX_PAGES.values())
+        set(INDEX_PAGES)
         | {topic_path(s) for s in kb.topics}
         | {place_path(s) for s in kb.places}
         | {organization_path(s) for s in kb.organizations}
@@ -61,13 +67,14 @@ def generated_paths(kb: KnowledgeBase) -> set[str]:
 
 # --- Escaping -----------------------------------------------------------------------------
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]#+!|~^=:])")
+#: Characters Python-Markdown lets us backslash-escape and that could start markup mid-line.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]#+!])")
 
 
 def text(value: object) -> str:
     """A plain-text field as inert Markdown: HTML escaped, Markdown syntax and @ neutralised."""
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", str(value))
-    escaped = html.escape(escaped, quote=False).replace("@", "&#64;")
+    escaped = html.escape(escaped, quote=False).replace("@", "&#64;").replace("|", "&#124;")
     return re.sub(r"\s*\n\s*", " ", escaped).strip()
 
 
@@ -76,15 +83,50 @@ def url(value: str) -> str:
     return value.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 
+def text_fragment(quote: str, words: int = 4) -> str:
+    """A `#:~:text=start,end` fragment that makes supporting browsers highlight the quote.
+
+    Only the first and last few words are used, so typographic differences in the middle
+    (curly quotes, dashes) do not stop the match.
+    """
+    tokens = re.sub(r"[\"“”‘’']", " ", quote).split()
+    encode = lambda part: quote_url(part, safe="").replace("-", "%2D")  # noqa: E731
+    if len(tokens) <= 2 * words:
+        return "#:~:text=" + encode(" ".join(tokens))
+    return "#:~:text=" + encode(" ".join(tokens[:words])) + "," + encode(" ".join(tokens[-words:]))
+
+
+def html_url(path: str, use_directory_urls: bool) -> str:
+    """The site URL of a page, as MkDocs will write it ('topics/x.md' -> 'topics/x/')."""
+    stem = path[:-3]
+    if not use_directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/"
+
+
+def html_link(here: str, target: str, use_directory_urls: bool, anchor: str | None = None) -> str:
+    """A relative URL from page `here` to page `target`, for raw HTML (which MkDocs leaves alone)."""
+    here_url = html_url(here, use_directory_urls)
+    base = here_url if here_url.endswith("/") or not here_url else posixpath.dirname(here_url) + "/"
+    target_url = html_url(target, use_directory_urls)
+    rel = posixpath.relpath(target_url or ".", base or ".")
+    if not target_url or target_url.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return f"{rel}#{anchor}" if anchor else rel
+
+
 # --- Rendering ----------------------------------------------------------------------------
 
 
 class Renderer:
     """Holds the Jinja environment and the derived indexes; one per build."""
 
-    def __init__(self, kb: KnowledgeBase, derived: Derived):
+    def __init__(self, kb: KnowledgeBase, derived: Derived, use_directory_urls: bool = True):
         self.kb = kb
         self.derived = derived
+        self.use_directory_urls = use_directory_urls
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=False,  # the output is Markdown; values go through the `text` filter
@@ -93,7 +135,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(text=text, url=url, evidence=EVIDENCE_LABELS.get, language=_language)
+        self.env.filters.update(text=text, url=url, evidence=EVIDENCE_LABELS.get, language=_language, fragment=text_fragment)
         self.env.globals.update(
             kb=kb,
             d=derived,
@@ -105,6 +147,9 @@ class Renderer:
             source_label=source_label,
             byline=byline,
             by_year=_by_year,
+            downloads=export.DOWNLOADS,
+            references=lambda: export.formatted_references(kb),
+            corroboration=derived.corroboration,
         )
 
     def _render(self, template: str, page_path: str, **context: object) -> str:
@@ -113,11 +158,10 @@ class Renderer:
     def pages(self) -> dict[str, str]:
         """Every generated page, by its path under docs/."""
         kb, d = self.kb, self.derived
+        figures_by_page = {"timeline.md": self._timeline_svg, "places/index.md": self._map_svg}
         pages = {
-            INDEX_PAGES["topics"]: self._render("topics_index.md.j2", INDEX_PAGES["topics"]),
-            INDEX_PAGES["sources"]: self._render("sources_index.md.j2", INDEX_PAGES["sources"]),
-            INDEX_PAGES["places"]: self._render("places_index.md.j2", INDEX_PAGES["places"]),
-            INDEX_PAGES["organizations"]: self._render("organizations_index.md.j2", INDEX_PAGES["organizations"]),
+            path: self._render(template, path, figure=figures_by_page[path](path) if path in figures_by_page else "")
+            for path, template in INDEX_PAGES.items()
         }
         for slug, topic in kb.topics.items():
             pages[topic_path(slug)] = self._render(
@@ -142,7 +186,48 @@ class Renderer:
             "source.md.j2", source_path(slug), page=page, src=page.source,
             body=page.body if body is None else body,
             topics=self.derived.topics_of_source[slug],
+            src_refs=self.derived.claims_of_source[slug],
         )
+
+    def _timeline_svg(self, here: str) -> str:
+        refs = self.derived.timeline
+        if not refs:
+            return ""
+        return figures.timeline_svg(
+            refs,
+            lane_label=lambda ref: source_label(self.kb, ref.page),
+            href=lambda ref: html_link(here, source_path(ref.page.slug), self.use_directory_urls, ref.anchor),
+        )
+
+    def _map_svg(self, here: str) -> str:
+        def href(place: Place) -> str:
+            return html_link(here, place_path(place.slug), self.use_directory_urls)
+
+        return figures.map_svg(self.kb, href)
+
+    def downloads(self) -> dict[str, str]:
+        """The dataset files, {path under the site: content}."""
+        def page(ref: ClaimRef) -> str:
+            return html_url(source_path(ref.page.slug), self.use_directory_urls) + "#" + ref.anchor
+
+        return export.downloads(self.kb, self.derived, page)
+
+    def cite_block(self, path: str, title: str, page_url: str, date: str) -> str:
+        """'Cite this page': a formatted citation and a BibTeX entry of the page itself."""
+        return self._render("cite.md.j2", path, title=title, page_url=page_url, date=date,
+                            key="nkbs-" + (re.sub(r"[^a-z0-9]+", "-", path[:-3].lower()).strip("-") or "home"))
+
+    def backlinks_block(self, path: str, linking: list[tuple[str, str]]) -> str:
+        return self._render("backlinks.md.j2", path, linking=linking)
+
+    def abbreviations(self) -> str:
+        """Markdown abbreviation definitions for the short names of organizations (tooltips)."""
+        lines = []
+        for org in self.kb.organizations.values():
+            for name in org.names:
+                if re.fullmatch(r"[A-Z]{2,6}", name):
+                    lines.append(f"*[{name}]: {org.name}")
+        return "\n".join(sorted(set(lines)))
 
     def all_pages(self) -> dict[str, str]:
         """Generated pages and composed source pages: the whole content, for export."""
@@ -185,3 +270,26 @@ def source_label(kb: KnowledgeBase, page: SourcePage) -> str:
 
 def render_pages(kb: KnowledgeBase, derived: Derived) -> dict[str, str]:
     return Renderer(kb, derived).all_pages()
+
+
+# --- Backlinks ----------------------------------------------------------------------------
+
+_MD_LINK = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?(?:\s+\"[^\"]*\")?\)")
+_H1 = re.compile(r"^#\s+(.+)$", re.M)
+
+
+def page_title(markdown: str, fallback: str) -> str:
+    match = _H1.search(markdown)
+    return match.group(1).strip() if match else fallback
+
+
+def backlinks(pages: dict[str, str]) -> dict[str, list[str]]:
+    """For each page, the pages whose Markdown links to it (one pass over all links)."""
+    found: dict[str, set[str]] = {path: set() for path in pages}
+    for source, markdown in pages.items():
+        base = posixpath.dirname(source)
+        for target in _MD_LINK.findall(markdown):
+            resolved = posixpath.normpath(posixpath.join(base, target))
+            if resolved in found and resolved != source:
+                found[resolved].add(source)
+    return {path: sorted(linkers) for path, linkers in found.items()}

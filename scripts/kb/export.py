@@ -1,0 +1,124 @@
+"""The dataset behind the site, as files researchers can load: BibTeX, CSL-JSON, claims as JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from pybtex.backends.markdown import Backend as MarkdownBackend
+from pybtex.database import BibliographyData, Entry, Person
+from pybtex.style.formatting.plain import Style as PlainStyle
+
+from .derive import ClaimRef, Derived
+from .model import FuzzyDate, KnowledgeBase, SourcePage
+
+DOWNLOADS = {
+    "bib": "downloads/sources.bib",
+    "csl": "downloads/sources.json",
+    "claims_json": "downloads/claims.json",
+    "claims_csv": "downloads/claims.csv",
+}
+CLAIM_COLUMNS = [
+    "source", "claim_id", "event_date", "event_date_precision", "event_date_qualifier", "event_date_inferred",
+    "text", "quote", "topics", "places", "organizations", "status", "independent_outlets",
+    "outlet", "published", "source_url", "page",
+]
+
+
+def downloads(kb: KnowledgeBase, derived: Derived, page_url: callable) -> dict[str, str]:
+    """{path under the site: file content}. `page_url(ref)` gives the claim's address on the site."""
+    rows = [_claim_row(kb, derived, ref, page_url(ref)) for ref in derived.claims]
+    return {
+        DOWNLOADS["bib"]: _bibtex(kb),
+        DOWNLOADS["csl"]: json.dumps([_csl(kb, page) for page in derived.sources_newest_first], ensure_ascii=False, indent=1) + "\n",
+        DOWNLOADS["claims_json"]: json.dumps(rows, ensure_ascii=False, indent=1) + "\n",
+        DOWNLOADS["claims_csv"]: _csv(rows),
+    }
+
+
+def bibliography_data(kb: KnowledgeBase) -> BibliographyData:
+    """All BibTeX entries as one pybtex database, sorted by key."""
+    entries = {
+        key: Entry(entry.entry_type, fields=entry.fields, persons={r: [Person(p) for p in ps] for r, ps in entry.persons.items()})
+        for key, entry in sorted(kb.bib.items())
+    }
+    return BibliographyData(entries=entries)
+
+
+def formatted_references(kb: KnowledgeBase) -> dict[str, str]:
+    """{key: reference as Markdown}, in pybtex's plain style — the style mkdocs-bibtex uses for footnotes."""
+    style, backend = PlainStyle(), MarkdownBackend()
+    data = bibliography_data(kb)
+    return {
+        key: style.format_entry(key, entry).text.render(backend).replace("\n", " ")
+        for key, entry in data.entries.items()
+    }
+
+
+def _bibtex(kb: KnowledgeBase) -> str:
+    return bibliography_data(kb).to_string("bibtex")
+
+
+def _date_parts(date: FuzzyDate) -> dict:
+    csl = {"date-parts": [[int(p) for p in date.value.split("-")]]}
+    if date.qualifier or date.inferred:
+        csl["circa"] = True
+    return csl
+
+
+def _csl(kb: KnowledgeBase, page: SourcePage) -> dict:
+    """CSL-JSON item. Names are given as `literal`: Korean names must not be split by guesswork."""
+    src = page.source
+    item = {
+        "id": src.bib,
+        "type": "report" if src.evidence == "ngo-report" else "article-newspaper",
+        "title": src.title,
+        "container-title": kb.outlets[src.outlet].name,
+        "issued": _date_parts(src.published),
+        "accessed": {"date-parts": [[src.accessed.year, src.accessed.month, src.accessed.day]]},
+        "URL": src.url,
+        "language": src.language,
+    }
+    if src.authors:
+        item["author"] = [{"literal": name} for name in src.authors]
+    if src.translators:
+        item["translator"] = [{"literal": name} for name in src.translators]
+    notes = [n for n in (src.published.inferred and f"Publication date inferred: {src.published.inferred}",
+                         src.title_is_ours and "Descriptive title by the editors; headline not known.") if n]
+    if notes:
+        item["note"] = " ".join(notes)
+    return item
+
+
+def _claim_row(kb: KnowledgeBase, derived: Derived, ref: ClaimRef, page: str) -> dict:
+    claim, src = ref.claim, ref.page.source
+    corroboration = derived.corroboration[ref.ref]
+    date = claim.date
+    return {
+        "source": ref.page.slug,
+        "claim_id": claim.id,
+        "event_date": date.value if date else "",
+        "event_date_precision": date.precision if date else "",
+        "event_date_qualifier": (date.qualifier or "") if date else "",
+        "event_date_inferred": (date.inferred or "") if date else "",
+        "text": claim.text,
+        "quote": claim.quote,
+        "topics": ";".join(claim.topics),
+        "places": ";".join(claim.places),
+        "organizations": ";".join(claim.organizations),
+        "status": corroboration.status,
+        "independent_outlets": corroboration.outlets,
+        "outlet": kb.outlets[src.outlet].name,
+        "published": src.published.value,
+        "source_url": src.url,
+        "page": page,
+    }
+
+
+def _csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CLAIM_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -1,0 +1,157 @@
+"""Figures drawn at build time as inline SVG: the timeline of claims and the map of places.
+
+Built with ElementTree (so the output is always well-formed XML) and no JavaScript: they work
+offline, in any browser and in the PDF. Links inside them are final site URLs, given by the
+caller, because MkDocs does not rewrite links in raw HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Callable
+
+from .derive import ClaimRef
+from .model import FuzzyDate, KnowledgeBase, Place
+
+SVG_NS = "http://www.w3.org/2000/svg"
+Href = Callable[[str], str]
+
+
+def _svg(width: float, height: float, label: str) -> ET.Element:
+    svg = ET.Element("svg", {
+        "xmlns": SVG_NS, "viewBox": f"0 0 {width:.0f} {height:.0f}", "role": "img",
+        "aria-label": label, "class": "kb-svg", "width": "100%",
+    })
+    ET.SubElement(svg, "title").text = label
+    return svg
+
+
+def _text(parent: ET.Element, x: float, y: float, content: str, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, "text", {"x": f"{x:.1f}", "y": f"{y:.1f}", **attrs})
+    element.text = content
+    return element
+
+
+def to_string(svg: ET.Element) -> str:
+    return ET.tostring(svg, encoding="unicode")
+
+
+# --- Timeline -----------------------------------------------------------------------------
+
+def _span(date: FuzzyDate) -> tuple[dt.date, dt.date]:
+    """First and last day a date of this precision may mean."""
+    parts = [int(p) for p in date.value.split("-")]
+    if date.precision == "day":
+        day = dt.date(*parts)
+        return day, day
+    if date.precision == "month":
+        start = dt.date(parts[0], parts[1], 1)
+        end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        return start, end
+    return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+
+
+def timeline_svg(refs: list[ClaimRef], lane_label: Callable[[ClaimRef], str], href: Callable[[ClaimRef], str]) -> str:
+    """One lane per source; a dot for a day, a bar for a month or a year; hollow when inferred."""
+    lanes = list(dict.fromkeys(lane_label(ref) for ref in refs))
+    first = min(_span(r.claim.date)[0] for r in refs).year
+    last = max(_span(r.claim.date)[1] for r in refs).year
+    left, right, top, lane_h = 230.0, 20.0, 30.0, 40.0
+    width, height = 900.0, top + lane_h * len(lanes) + 60
+    start, end = dt.date(first, 1, 1), dt.date(last + 1, 1, 1)
+    scale = (width - left - right) / (end - start).days
+
+    def x(day: dt.date) -> float:
+        return left + (day - start).days * scale
+
+    svg = _svg(width, height, f"Timeline of {len(refs)} dated claims, {first}–{last}, one row per source")
+    axis_y = top + lane_h * len(lanes) + 8
+    for year in range(first, last + 2):
+        gx = x(dt.date(year, 1, 1))
+        ET.SubElement(svg, "line", {"x1": f"{gx:.1f}", "x2": f"{gx:.1f}", "y1": str(top - 10), "y2": f"{axis_y:.1f}", "class": "kb-grid"})
+        if year <= last:
+            _text(svg, gx + 4, axis_y + 16, str(year), **{"class": "kb-axis"})
+    for index, lane in enumerate(lanes):
+        _text(svg, 6, top + lane_h * index + lane_h / 2 + 4, lane, **{"class": "kb-lane"})
+    for ref in refs:
+        lane = lanes.index(lane_label(ref))
+        cy = top + lane_h * lane + lane_h / 2
+        first_day, last_day = _span(ref.claim.date)
+        link = ET.SubElement(svg, "a", {"href": href(ref)})
+        ET.SubElement(link, "title").text = f"{ref.claim.date.display()}: {ref.claim.text}"
+        kind = "kb-inferred" if ref.claim.date.inferred else "kb-stated"
+        if ref.claim.date.precision == "day":
+            ET.SubElement(link, "circle", {"cx": f"{x(first_day):.1f}", "cy": f"{cy:.1f}", "r": "6", "class": kind})
+        else:
+            x1, x2 = x(first_day), max(x(last_day), x(first_day) + 6)
+            ET.SubElement(link, "rect", {"x": f"{x1:.1f}", "y": f"{cy - 5:.1f}", "width": f"{x2 - x1:.1f}", "height": "10", "rx": "3", "class": kind})
+    legend_y = height - 14
+    ET.SubElement(svg, "circle", {"cx": "12", "cy": f"{legend_y - 4:.1f}", "r": "5", "class": "kb-stated"})
+    _text(svg, 22, legend_y, "day", **{"class": "kb-legend"})
+    ET.SubElement(svg, "rect", {"x": "60", "y": f"{legend_y - 9:.1f}", "width": "24", "height": "10", "rx": "3", "class": "kb-stated"})
+    _text(svg, 90, legend_y, "month or year", **{"class": "kb-legend"})
+    ET.SubElement(svg, "circle", {"cx": "200", "cy": f"{legend_y - 4:.1f}", "r": "5", "class": "kb-inferred"})
+    _text(svg, 210, legend_y, "hollow: year or month inferred from the publication date", **{"class": "kb-legend"})
+    return to_string(svg)
+
+
+# --- Map ----------------------------------------------------------------------------------
+
+GEOJSON = Path(__file__).resolve().parents[2] / "data" / "geo" / "korea-region.geojson"
+RIVER_LABELS = [  # (lon, lat, text): placed beside the boundary line on the Chinese side
+    (125.35, 41.05, "Yalu (Amnok) River"),
+    (128.75, 42.75, "Tumen (Duman) River"),
+]
+
+
+def map_svg(kb: KnowledgeBase, href: Callable[[Place], str], geojson: Path = GEOJSON) -> str:
+    """The border region with each place that has coordinates, linked to its page."""
+    data = json.loads(geojson.read_text(encoding="utf-8"))
+    west, south, east, north = data["bbox"]
+    k = 120.0  # pixels per degree of latitude
+    squeeze = math.cos(math.radians((south + north) / 2))
+    width, height = (east - west) * squeeze * k, (north - south) * k
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - west) * squeeze * k, (north - lat) * k
+
+    def path(lines: list[list[list[float]]], close: bool) -> str:
+        parts = []
+        for line in lines:
+            points = [project(lon, lat) for lon, lat in line]
+            parts.append("M" + " L".join(f"{px:.1f},{py:.1f}" for px, py in points) + (" Z" if close else ""))
+        return " ".join(parts)
+
+    svg = _svg(width, height, "Map of the North Korea–China border region with the places named by the sources")
+    defs = ET.SubElement(svg, "defs")
+    clip = ET.SubElement(defs, "clipPath", {"id": "kb-map-clip"})
+    ET.SubElement(clip, "rect", {"x": "0", "y": "0", "width": f"{width:.0f}", "height": f"{height:.0f}"})
+    ET.SubElement(svg, "rect", {"x": "0", "y": "0", "width": f"{width:.0f}", "height": f"{height:.0f}", "class": "kb-sea"})
+    shapes = ET.SubElement(svg, "g", {"clip-path": "url(#kb-map-clip)"})
+    for feature in data["features"]:
+        geometry, slug = feature["geometry"], feature["properties"]["slug"]
+        if geometry["type"] == "MultiPolygon":  # clip_geo.py writes only these two types
+            rings = [ring for polygon in geometry["coordinates"] for ring in polygon]
+            ET.SubElement(shapes, "path", {"d": path(rings, True), "class": f"kb-land kb-{slug}"})
+        else:
+            ET.SubElement(shapes, "path", {"d": path(geometry["coordinates"], False), "class": "kb-river"})
+    for lon, lat, label in RIVER_LABELS:
+        px, py = project(lon, lat)
+        _text(svg, px, py, label, **{"class": "kb-river-label"})
+    for place in sorted(kb.places.values(), key=lambda p: p.slug):
+        if place.coords is None:
+            continue
+        px, py = project(place.coords[1], place.coords[0])
+        link = ET.SubElement(svg, "a", {"href": href(place)})
+        ET.SubElement(link, "title").text = ", ".join([place.name, *place.names])
+        ET.SubElement(link, "circle", {"cx": f"{px:.1f}", "cy": f"{py:.1f}", "r": "5", "class": "kb-place"})
+        # Places across the river (China) are labelled to the left, so that facing towns
+        # such as Hyesan and Changbai do not print over each other.
+        across = place.country not in (None, "north-korea")
+        _text(link, px - 8 if across else px + 8, py - 6 if across else py + 5, place.name,
+              **{"class": "kb-place-label", "text-anchor": "end" if across else "start"})
+    return to_string(svg)
