@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = ROOT.parent / "shared" / "articles"  # input texts; beside the clone in CI, never committed
-MKDOCS = [sys.executable, "-m", "mkdocs"]
-
-
-def run_mkdocs_build(config: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
-    """A real `mkdocs build` in a subprocess, as a contributor runs it."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts")}
-    args = [*MKDOCS, "build", "-f", str(config), "-d", str(site_dir)] + (["--strict"] if strict else [])
-    return subprocess.run(args, capture_output=True, text=True, env=env, cwd=config.parent)
+from kbtest import ROOT, run_mkdocs_build  # shared with the test modules (tests/ is on pythonpath)
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +33,7 @@ def chromium() -> str:
             pytest.fail("chromium is missing in CI: .ci/run must install it")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     return path
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/expected from the current output")

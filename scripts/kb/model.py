@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 #: mkdocs-bibtex only recognises keys made of word characters and hyphens.
 BIB_KEY = r"^[\w-]+$"
+HTTP_URL = r"^https?://[^\s/]+\.[^\s]+$"
 
 Precision = Literal["year", "month", "day"]
 EvidenceType = Literal[
@@ -41,6 +42,15 @@ _DATE_FORMS = {
     "month": re.compile(r"^\d{4}-\d{2}$"),
     "day": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
 }
+
+
+class FieldError(ValueError):
+    """A rule between fields, raised by the validator of one field and reported on its sibling
+    `field` (on the line of `near` when `field` is not written at all)."""
+
+    def __init__(self, field: str, message: str, near: str | None = None):
+        super().__init__(message)
+        self.field, self.near = field, near
 
 
 class Strict(BaseModel):
@@ -119,7 +129,7 @@ class FuzzyDate(Strict):
         else:
             text = f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
         if self.qualifier:
-            text = f"{self.qualifier} {text}"
+            text = f"{self.qualifier}-{text}" if self.qualifier == "mid" else f"{self.qualifier} {text}"
         return text
 
 
@@ -179,7 +189,7 @@ class Source(Strict):
     url: str
     archive_url: str | None = None
     #: Why there is no archive_url yet (required when archive_url is missing).
-    archive_missing: str | None = None
+    archive_missing: str | None = Field(default=None, validate_default=True)
     accessed: dt.date
     language: str = Field(pattern=r"^[a-z]{2}$")
     original_language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
@@ -192,17 +202,28 @@ class Source(Strict):
     @field_validator("url", "archive_url")
     @classmethod
     def _http_url(cls, url: str | None) -> str | None:
-        if url is not None and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
-            raise ValueError(f"'{url}' is not an http(s) URL: write the full address, starting https://")
+        if url is not None and not re.match(HTTP_URL, url):
+            raise ValueError(not_a_url(url))
         return url
 
-    @model_validator(mode="after")
-    def _archive_or_reason(self) -> Source:
-        if not self.archive_url and not self.archive_missing:
-            raise ValueError(
-                "archive_url is missing: add a web-archive copy, or say why there is none in 'archive_missing'"
+    @field_validator("archive_missing")
+    @classmethod
+    def _archive_or_reason(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        # A field validator, not a model validator, so that it is reported with the other field
+        # errors (model validators run only once every field is valid). "archive_url" is absent
+        # from info.data when it was invalid: that is reported already.
+        if reason is None and "archive_url" in info.data and info.data["archive_url"] is None:
+            raise FieldError(
+                "archive_url",
+                "missing: add a web-archive copy (e.g. https://web.archive.org/...), "
+                "or say why there is none in 'archive_missing'",
+                near="url",
             )
-        return self
+        return reason
+
+
+def not_a_url(url: str) -> str:
+    return f"'{url}' is not an http(s) URL: write the full address, starting https://"
 
 
 class Topic(Strict):
@@ -280,3 +301,15 @@ class KnowledgeBase:
     bib: dict[str, BibEntry]
     #: Hand-written pages under docs/ (relative paths), so generated pages never overwrite them.
     handwritten: frozenset[str] = frozenset()
+    #: The text of the hand-written pages outside docs/sources/, by the same relative path.
+    handwritten_text: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    #: Per registry ("topics"...), per slug: the file line of each field, e.g. {("intro",): 5}.
+    registry_lines: dict[str, dict[str, dict[tuple, int]]] = field(default_factory=dict, compare=False, repr=False)
+    #: True when some file could not be loaded: "never used" warnings would then be misleading.
+    incomplete: bool = False
+    #: Keys that BibTeX files with a syntax error seem to define (already reported once).
+    unparsed_bib_keys: frozenset[str] = frozenset()
+
+    def has_bib(self, key: str) -> bool:
+        """The key is defined in bib/, or in a bib file whose syntax error is reported already."""
+        return key in self.bib or key in self.unparsed_bib_keys

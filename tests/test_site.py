@@ -1,0 +1,268 @@
+"""End to end: the real knowledge base, built with `mkdocs build --strict`, read as HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+from pybtex.database import parse_string
+
+from kb import build
+from kb.derive import claim_anchor
+
+from kbtest import ARTICLES, ROOT
+
+
+@pytest.fixture(scope="session")
+def kb_build():
+    result = build(ROOT)
+    assert result.ok, [str(p) for p in result.problems]
+    return result
+
+
+def html(site: Path, url_path: str) -> BeautifulSoup:
+    """The page at a site URL path such as 'topics/border-security/'."""
+    file = site / url_path / "index.html" if url_path.endswith("/") or not url_path else site / url_path
+    return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
+
+
+def article(soup: BeautifulSoup):
+    return soup.select_one("article.md-content__inner")
+
+
+def resolve(site: Path, page_url: str, href: str) -> tuple[Path, str]:
+    """The file a relative link from `page_url` lands on, and its fragment."""
+    target = urlparse(urljoin("http://site/" + page_url, href))
+    path = unquote(target.path).lstrip("/")
+    file = site / path / "index.html" if path.endswith("/") or path == "" else site / path
+    return file, target.fragment
+
+
+def ids_in(file: Path) -> set[str]:
+    soup = BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
+    return {el["id"] for el in soup.select("[id]")}
+
+
+# --- Pages exist --------------------------------------------------------------------------
+
+def test_every_source_topic_place_and_organization_has_a_page(site, kb_build):
+    kb = kb_build.kb
+    for slug in kb.sources:
+        assert (site / "sources" / slug / "index.html").exists(), slug
+    for folder, registry in [("topics", kb.topics), ("places", kb.places), ("organizations", kb.organizations)]:
+        for slug in registry:
+            assert (site / folder / slug / "index.html").exists(), f"{folder}/{slug}"
+    for page in ["", "sources/", "topics/", "places/", "organizations/", "timeline/", "glossary/", "bibliography/"]:
+        assert article(html(site, page)) is not None, page
+
+
+def test_the_required_topics_exist():
+    result = build(ROOT)
+    required = {"inminban-surveillance", "dangerous-individuals", "eighty-day-battle", "china-repatriation",
+                "border-security", "enforced-disappearance", "guilt-by-association", "outside-contact", "brokers-bribery"}
+    assert required <= set(result.kb.topics)
+    for slug in required:
+        assert result.derived.by_topic.get(slug), f"topic {slug} has no claims"
+
+
+def test_sources_index_lists_every_source_newest_first_with_outlet_and_byline(site, kb_build):
+    rows = article(html(site, "sources/")).select("table tbody tr")
+    assert len(rows) == len(kb_build.kb.sources)
+    published = [kb_build.kb.sources[r.select_one("a")["href"].strip("./").split("/")[-1]].source.published.value for r in rows]
+    assert published == sorted(published, reverse=True)
+    text = " ".join(r.get_text(" ") for r in rows)
+    assert "ASIAPRESS" in text and "Daily NK" in text and "The Asia Live" in text
+    assert "HONG Mari" in text and "translated by Violet Kim" in text
+
+
+# --- Cross-links --------------------------------------------------------------------------
+
+def test_every_claim_link_on_topic_pages_lands_on_an_element_with_that_id(site, kb_build):
+    checked = 0
+    for slug in kb_build.kb.topics:
+        page_url = f"topics/{slug}/"
+        for link in article(html(site, page_url)).select("a.kb-claim-source"):
+            file, fragment = resolve(site, page_url, link["href"])
+            assert fragment.startswith("claim-"), link["href"]
+            assert fragment in ids_in(file), f"{page_url}: {link['href']} has no target"
+            checked += 1
+    assert checked == sum(len(refs) for refs in kb_build.derived.by_topic.values())
+
+
+def test_topic_pages_link_to_sources_and_source_pages_link_to_each_of_their_topics(site, kb_build):
+    for slug in kb_build.kb.topics:
+        if not kb_build.derived.by_topic.get(slug):
+            continue
+        hrefs = [a["href"] for a in article(html(site, f"topics/{slug}/")).select("a[href]")]
+        assert any("/sources/" in h for h in hrefs), slug
+    for slug, topics in kb_build.derived.topics_of_source.items():
+        hrefs = {resolve(site, f"sources/{slug}/", a["href"])[0] for a in article(html(site, f"sources/{slug}/")).select("a[href]")}
+        for topic in topics:
+            assert site / "topics" / topic / "index.html" in hrefs, f"source {slug} does not link to topic {topic}"
+
+
+def test_source_pages_show_metadata_claims_with_anchors_and_quotes(site, kb_build):
+    for slug, page in kb_build.kb.sources.items():
+        body = article(html(site, f"sources/{slug}/"))
+        meta = body.select_one(".admonition.abstract").get_text(" ")
+        for label in ["Outlet", "Byline", "Published", "Original article", "Archived copy", "Accessed", "Evidence"]:
+            assert label in meta, (slug, label)
+        if page.source.published.inferred:
+            assert "inferred" in meta
+        for claim in page.source.claims:
+            block = body.find(id=claim_anchor(claim.id))
+            assert block is not None, (slug, claim.id)
+            quote = block.select_one("blockquote").get_text()
+            assert _normal(claim.quote) in _normal(quote)
+
+
+def test_citations_are_rendered_everywhere(site):
+    for file in site.rglob("*.html"):
+        text = article(BeautifulSoup(file.read_text(encoding="utf-8"), "lxml"))
+        if text is None:
+            continue
+        assert "[@" not in text.get_text(), f"raw citation left in {file.relative_to(site)}"
+    footnotes = html(site, "sources/asiapress-2025-06-hyesan-missing/").select(".footnote li")
+    assert footnotes and "ASIAPRESS" in footnotes[0].get_text()
+
+
+def test_search_index_contains_the_words_of_every_source_page(site, kb_build):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    by_location: dict[str, str] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        by_location[page] = by_location.get(page, "") + " " + doc["title"] + " " + doc["text"]
+    for slug, page in kb_build.kb.sources.items():
+        indexed = _words(by_location.get(f"sources/{slug}/", ""))
+        body_words = _words(re.sub(r"\[@[^\]]+\]", "", page.body))
+        missing = body_words - indexed
+        assert not missing, f"{slug}: words not in the search index: {sorted(missing)[:10]}"
+
+
+def test_every_name_variant_is_indexed_on_its_own_page(site, kb_build):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text_of: dict[str, str] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        text_of[page] = text_of.get(page, "") + " " + doc["title"] + " " + doc["text"]
+    for folder, registry in [("places", kb_build.kb.places), ("organizations", kb_build.kb.organizations)]:
+        for slug, entry in registry.items():
+            for name in entry.names:
+                assert _normal(name) in _normal(text_of[f"{folder}/{slug}/"]), f"{name} not indexed on {folder}/{slug}/"
+    assert "량강도" in text_of["places/ryanggang/"] and "보위성" in text_of["organizations/ministry-of-state-security/"]
+
+
+# --- Reader features ----------------------------------------------------------------------
+
+def test_corroboration_is_counted_across_independent_outlets_only(site, kb_build):
+    corroboration = kb_build.derived.corroboration
+    # ASIAPRESS (Hyesan partner) and The Asia Live (TJWG) report the border sealed since COVID.
+    two_outlets = corroboration["asiapress-2025-06-hyesan-missing#changbai-crossing-point"]
+    assert (two_outlets.status, two_outlets.outlets) == ("Corroborated", 2)
+    # Two ASIAPRESS articles on the same checkpoints count as one outlet.
+    same_outlet = corroboration["asiapress-2025-06-hyesan-missing#security-post-directive"]
+    assert (same_outlet.status, same_outlet.outlets) == ("Single source", 1)
+    block = article(html(site, "sources/asiapress-2025-06-hyesan-missing/")).find(id="claim-changbai-crossing-point")
+    assert "reported by 2 independent outlets" in block.get_text(" ")
+    assert block.select_one(".kb-status-corroborated") is not None
+
+
+def test_claims_link_to_the_original_with_a_text_fragment(site):
+    body = article(html(site, "topics/dangerous-individuals/"))
+    links = [a["href"] for a in body.select("details a[href]")]
+    assert links and all("#:~:text=" in h and h.startswith("https://") for h in links)
+
+
+def test_timeline_svg_is_valid_and_has_every_dated_claim(site, kb_build):
+    svg = article(html(site, "timeline/")).select_one("svg")
+    root = ET.fromstring(str(svg))
+    marks = root.findall(".//{http://www.w3.org/2000/svg}a")
+    assert len(marks) == len(kb_build.derived.timeline)
+    years = {str(ref.claim.date.year) for ref in kb_build.derived.timeline}
+    labels = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert years <= labels
+    for mark in marks:
+        file, fragment = resolve(site, "timeline/", mark.get("href"))
+        assert fragment in ids_in(file)
+
+
+def test_map_svg_shows_and_links_every_place_with_coordinates(site, kb_build):
+    svg = article(html(site, "places/")).select_one("svg")
+    root = ET.fromstring(str(svg))
+    links = {a.get("href"): a for a in root.iter("{http://www.w3.org/2000/svg}a")}
+    located = [p for p in kb_build.kb.places.values() if p.coords]
+    assert len(links) == len(located)
+    for place in located:
+        href = f"{place.slug}/"
+        assert href in links, place.slug
+        assert resolve(site, "places/", href)[0].exists()
+    assert root.find(".//{http://www.w3.org/2000/svg}path[@class='kb-river']") is not None
+
+
+def test_downloads_parse_and_match_the_knowledge_base(site, kb_build):
+    kb = kb_build.kb
+    claims = sum(len(p.source.claims) for p in kb.sources.values())
+    bib = parse_string((site / "downloads" / "sources.bib").read_text(encoding="utf-8"), "bibtex")
+    assert set(bib.entries) == set(kb.bib)
+    csl = json.loads((site / "downloads" / "sources.json").read_text(encoding="utf-8"))
+    assert {item["id"] for item in csl} == set(kb.sources)
+    rows = json.loads((site / "downloads" / "claims.json").read_text(encoding="utf-8"))
+    assert len(rows) == claims
+    table = list(csv.DictReader(io.StringIO((site / "downloads" / "claims.csv").read_text(encoding="utf-8"))))
+    assert len(table) == claims and table[0].keys() >= {"source", "claim_id", "event_date", "quote", "topics", "places", "source_url"}
+    for row in table:
+        file, fragment = resolve(site, "", row["page"])
+        assert fragment in ids_in(file), row["page"]
+
+
+def test_bibliography_lists_every_entry(site, kb_build):
+    items = article(html(site, "bibliography/")).select_one("ul").select("li")
+    assert len(items) == len(kb_build.kb.bib)
+    assert all("Daily NK" in li.get_text() for li in items if "dailynk" in str(li))
+
+
+def test_every_page_has_backlinks_and_a_cite_box(site, kb_build):
+    for url_path in ["topics/border-security/", "sources/dailynk-2020-04-ryanggang-defections/", "places/hyesan/"]:
+        body = article(html(site, url_path))
+        backlinks = body.find(id="pages-that-link-here")
+        assert backlinks is not None, url_path
+        cite = [d for d in body.select("details") if "Cite this page" in d.get_text()]
+        assert cite and "@misc{" in cite[0].get_text(), url_path
+    # The topic page is linked from the source pages that feed it.
+    linking = article(html(site, "topics/border-security/")).find(id="pages-that-link-here").find_next("ul").get_text(" ")
+    first_source = kb_build.derived.sources_by_topic["border-security"][0]
+    assert first_source.source.title in linking
+
+
+def test_abbreviations_have_tooltips(site):
+    body = article(html(site, "sources/dailynk-2020-04-ryanggang-defections/"))
+    assert any(abbr.get("title") == "Ministry of State Security" for abbr in body.select("abbr"))
+
+
+# --- Content integrity ---------------------------------------------------------------------
+
+@pytest.mark.skipif(not ARTICLES.exists(), reason="the article texts (../shared/articles) are not beside this clone")
+def test_every_quote_is_exact_text_of_its_article(kb_build):
+    for slug, page in kb_build.kb.sources.items():
+        article_file = ARTICLES / f"{slug}.txt"
+        assert article_file.exists(), f"no article text for {slug}"
+        text = _normal(article_file.read_text(encoding="utf-8"))
+        for claim in page.source.claims:
+            assert _normal(claim.quote) in text, f"{slug}#{claim.id}: quote not found in the article"
+
+
+def _normal(text: str) -> str:
+    """Fold typographic quotes and whitespace, which differ between the article and YAML."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
