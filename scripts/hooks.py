@@ -31,8 +31,17 @@ _state: dict = {}
 EDIT_SOURCES = {"topics": "data/topics.yml", "places": "data/places.yml", "organizations": "data/organizations.yml"}
 
 
+@event_priority(100)  # before mkdocs-bibtex reads bib/: it stops with a traceback on a BibTeX syntax error
 def on_config(config):
-    """Edit links go to the file on the main branch (MkDocs would guess 'master' for GitHub)."""
+    """Check the content before any plugin reads it, so that every problem is one line; and point
+    edit links at the main branch (MkDocs would guess 'master' for GitHub)."""
+    result = build(Path(config.config_file_path).parent)
+    for problem in result.problems:
+        (log.error if problem.severity == "error" else log.warning)(str(problem))
+    if not result.ok:
+        count = sum(p.severity == "error" for p in result.problems)
+        raise PluginError(f"{count} content problem(s), listed above: fix them and build again (`make check` lists them without building).")
+    _state["build"] = result
     if config.repo_url:
         config.edit_uri = "edit/main/docs/"
     return config
@@ -40,12 +49,7 @@ def on_config(config):
 
 def on_files(files: Files, config) -> Files:
     root = Path(config.config_file_path).parent
-    result = build(root)
-    for problem in result.problems:
-        (log.error if problem.severity == "error" else log.warning)(str(problem))
-    if not result.ok:
-        count = sum(p.severity == "error" for p in result.problems)
-        raise PluginError(f"{count} content problem(s), listed above: fix them and build again (`make check` lists them without building).")
+    result = _state["build"]
 
     renderer = Renderer(result.kb, result.derived, use_directory_urls=config.use_directory_urls)
     generated = renderer.pages()

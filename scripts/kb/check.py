@@ -17,12 +17,19 @@ from .render import generated_paths
 
 #: A quote is one or two sentences; longer than this is no longer a short quotation.
 MAX_QUOTE_WORDS = 60
+#: What `make new-source` leaves in a new page's body for the contributor to replace.
+PLACEHOLDER = "TODO"
 #: mkdocs-bibtex reads any [...] holding an @ as a citation block.
 CITATION_BLOCK = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
 CITED_KEY = re.compile(r"@([^\s;,\]]+)")
 #: An @word outside a citation block: mkdocs-bibtex would read or drop it.
 STRAY_AT = re.compile(r"(?<![\\\w`])@\w")
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+#: A citation block opened on one line and closed on the next: mkdocs-bibtex leaves it as raw text.
+SPLIT_CITATION_START = re.compile(r"\[[^\[\]]*@[^\[\]]*$")
+SPLIT_CITATION_END = re.compile(r"^[^\[\]]*@[^\[\]]*\]")
+#: The start of an HTML tag or comment. Not `a < b`, not an autolink `<https://...>`.
+HTML_TAG = re.compile(r"</?[a-zA-Z][\w-]*(?=[\s/>])|<!--")
+SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|data|vbscript):", re.I)
 
 
 def check(kb: KnowledgeBase) -> list[Problem]:
@@ -33,6 +40,7 @@ def check(kb: KnowledgeBase) -> list[Problem]:
         _claim_quotes,
         _event_dates,
         _body_citations,
+        _handwritten_citations,
         _no_html_in_fields,
         _registry_references,
         _topic_intro_citations,
@@ -51,12 +59,12 @@ def _source_references(kb: KnowledgeBase) -> Iterator[Problem]:
         src = page.source
         if src.outlet not in kb.outlets:
             yield _at(page, ("outlet",), f"unknown outlet '{src.outlet}'{did_you_mean(src.outlet, kb.outlets)}: use a slug from data/outlets.yml or add the outlet there")
-        if src.bib != page.slug:
+        if not kb.has_bib(src.bib):
+            yield _at(page, ("bib",), f"no BibTeX entry '{src.bib}' in bib/{did_you_mean(src.bib, kb.bib)}: fix the key, or add bib/{page.slug}.bib (run `make new-source`)")
+        elif src.bib != page.slug:
             yield _at(page, ("bib",), f"bib key '{src.bib}' must equal the file name '{page.slug}': rename the key in bib/ and here")
-        if src.bib not in kb.bib:
-            yield _at(page, ("bib",), f"no BibTeX entry '{src.bib}' in bib/{did_you_mean(src.bib, kb.bib)}: add bib/{page.slug}.bib (run `make new-source`)")
         for i, key in enumerate(src.derived_from):
-            if key not in kb.bib:
+            if not kb.has_bib(key):
                 yield _at(page, ("derived_from", i), f"unknown BibTeX key '{key}'{did_you_mean(key, kb.bib)}: add its entry to bib/")
 
 
@@ -118,9 +126,41 @@ def _coarser(a: str, b: str) -> str:
 
 def _body_citations(kb: KnowledgeBase) -> Iterator[Problem]:
     for page in kb.sources.values():
-        for offset, line in enumerate(page.body.splitlines()):
-            for message in citation_problems(line, kb):
+        for offset, line in prose_lines(page.body):
+            for message in [*citation_problems(line, kb), *markup_problems(line)]:
                 yield Problem(page.path, page.body_line + offset, "body", message)
+            if PLACEHOLDER in line:
+                yield Problem(page.path, page.body_line + offset, "body",
+                              f"placeholder '{PLACEHOLDER}' left: replace it with your summary in your own words")
+
+
+def _handwritten_citations(kb: KnowledgeBase) -> Iterator[Problem]:
+    """Hand-written pages may hold HTML (they are the editors' own), but their citations must resolve."""
+    for path, text in kb.handwritten_text.items():
+        for offset, line in prose_lines(text):
+            for message in citation_problems(line, kb):
+                yield Problem(f"docs/{path}", offset + 1, "", message)
+
+
+def prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) of each line outside fenced code blocks, where examples may show '@' freely."""
+    fence = None
+    for offset, line in enumerate(markdown.splitlines()):
+        marker = re.match(r"\s*(`{3,}|~{3,})", line)
+        if marker and (fence is None or marker.group(1).startswith(fence)):
+            fence = None if fence else marker.group(1)
+        elif fence is None:
+            yield offset, line
+
+
+def markup_problems(text: str) -> Iterator[str]:
+    """Raw HTML or script links in curated Markdown (source bodies, topic intros): not allowed,
+    because Markdown passes HTML through to the page, where it would run."""
+    code_free = _without_code(text)
+    if tag := HTML_TAG.search(code_free):
+        yield f"contains HTML '{tag.group()}': write Markdown only (raw HTML is not allowed)"
+    if SCRIPT_URL.search(code_free):
+        yield "link to a script ('javascript:' or 'data:'): link to an http(s) address only"
 
 
 def citation_problems(text: str, kb: KnowledgeBase) -> Iterator[str]:
@@ -129,9 +169,13 @@ def citation_problems(text: str, kb: KnowledgeBase) -> Iterator[str]:
         for key in CITED_KEY.findall(block.group(1)):
             if not re.match(BIB_KEY, key):
                 yield f"citation key '{key}' has characters mkdocs-bibtex cannot read (only letters, digits, '_' and '-'): rename it"
-            elif key not in kb.bib:
+            elif not kb.has_bib(key):
                 yield f"unknown citation [@{key}]{did_you_mean(key, kb.bib)}: add the entry to bib/ or fix the key"
     outside = CITATION_BLOCK.sub("", _without_code(text))
+    if SPLIT_CITATION_START.search(outside):
+        yield "citation continues on the next line: keep each [@key; @other] on one line, or it is printed as raw text"
+        outside = SPLIT_CITATION_START.sub("", outside)
+    outside = SPLIT_CITATION_END.sub("", outside)  # the rest of a split citation, reported on its first line
     for stray in STRAY_AT.finditer(outside):
         yield f"stray '{outside[stray.start():stray.end() + 15].split()[0]}' would be read as a citation: write [@key] to cite, or \\@ for a literal @"
 
@@ -143,13 +187,13 @@ def _without_code(text: str) -> str:
 def _no_html_in_fields(kb: KnowledgeBase) -> Iterator[Problem]:
     for page in kb.sources.values():
         for loc, value in _strings(page.source.model_dump(mode="json"), ()):
-            if HTML_TAG.search(value):
-                yield _at(page, loc, "contains HTML: write plain text (it is shown literally, never run)")
+            if tag := HTML_TAG.search(value):
+                yield _at(page, loc, f"contains HTML '{tag.group()}': write plain text (it is shown literally, never run)")
     for name, registry in _registries(kb):
         for slug, entry in registry.items():
-            for loc, value in _strings(entry.model_dump(mode="json"), ()):
-                if HTML_TAG.search(value):
-                    yield Problem(f"data/{name}.yml", None, f"{slug}.{'.'.join(map(str, loc))}", "contains HTML: write plain text (Markdown in intros)")
+            for loc, value in _strings(entry.model_dump(mode="json", exclude={"intro"}), ()):
+                if tag := HTML_TAG.search(value):
+                    yield _in_registry(kb, name, slug, loc, f"contains HTML '{tag.group()}': write plain text (it is shown literally, never run)")
 
 
 def _strings(value: object, loc: tuple) -> Iterator[tuple[tuple, str]]:
@@ -172,23 +216,24 @@ def _registries(kb: KnowledgeBase) -> Iterable[tuple[str, dict]]:
 
 def _registry_references(kb: KnowledgeBase) -> Iterator[Problem]:
     for slug, topic in kb.topics.items():
-        for related in topic.related:
+        for i, related in enumerate(topic.related):
             if related not in kb.topics:
-                yield Problem("data/topics.yml", None, f"{slug}.related", f"unknown topic '{related}'{did_you_mean(related, kb.topics)}")
+                yield _in_registry(kb, "topics", slug, ("related", i), f"unknown topic '{related}'{did_you_mean(related, kb.topics)}: use a slug from data/topics.yml")
     for slug, place in kb.places.items():
         for field in ("parent", "country"):
             ref = getattr(place, field)
             if ref and ref not in kb.places:
-                yield Problem("data/places.yml", None, f"{slug}.{field}", f"unknown place '{ref}'{did_you_mean(ref, kb.places)}")
+                yield _in_registry(kb, "places", slug, (field,), f"unknown place '{ref}'{did_you_mean(ref, kb.places)}: use a slug from data/places.yml")
     for slug, org in kb.organizations.items():
         if org.country and org.country not in kb.places:
-            yield Problem("data/organizations.yml", None, f"{slug}.country", f"unknown place '{org.country}'{did_you_mean(org.country, kb.places)}")
+            yield _in_registry(kb, "organizations", slug, ("country",), f"unknown place '{org.country}'{did_you_mean(org.country, kb.places)}: use a slug from data/places.yml")
 
 
 def _topic_intro_citations(kb: KnowledgeBase) -> Iterator[Problem]:
     for slug, topic in kb.topics.items():
-        for message in citation_problems(topic.intro.replace("\n", " "), kb):
-            yield Problem("data/topics.yml", None, f"{slug}.intro", message)
+        for line in topic.intro.splitlines():
+            for message in [*citation_problems(line, kb), *markup_problems(line)]:
+                yield _in_registry(kb, "topics", slug, ("intro",), message)
 
 
 def _generated_pages_do_not_overwrite(kb: KnowledgeBase) -> Iterator[Problem]:
@@ -197,16 +242,21 @@ def _generated_pages_do_not_overwrite(kb: KnowledgeBase) -> Iterator[Problem]:
 
 
 def _unused_topics(kb: KnowledgeBase) -> Iterator[Problem]:
+    if kb.incomplete:  # a source that failed to load may well use them
+        return
     used = {t for page in kb.sources.values() for c in page.source.claims for t in c.topics}
     for slug in kb.topics:
         if slug not in used:
-            yield Problem("data/topics.yml", None, slug, "topic has no claims yet: its page will only show the introduction", "warning")
+            yield _in_registry(kb, "topics", slug, (), "topic has no claims yet: its page will only show the introduction", "warning")
 
 
 def _unused_bib_entries(kb: KnowledgeBase) -> Iterator[Problem]:
+    if kb.incomplete:
+        return
     cited = {k for page in kb.sources.values() for k in [page.source.bib, *page.source.derived_from]}
-    cited |= {k for page in kb.sources.values() for k in CITED_KEY.findall(" ".join(CITATION_BLOCK.findall(page.body)))}
-    cited |= {k for t in kb.topics.values() for k in CITED_KEY.findall(" ".join(CITATION_BLOCK.findall(t.intro)))}
+    markdown = [page.body for page in kb.sources.values()] + [t.intro for t in kb.topics.values()]
+    for text in markdown + list(kb.handwritten_text.values()):
+        cited.update(CITED_KEY.findall(" ".join(CITATION_BLOCK.findall(text))))
     for key, entry in kb.bib.items():
         if key not in cited:
             yield Problem(entry.path, entry.line, key, "BibTeX entry has no source page and is cited nowhere: add docs/sources/<key>.md or remove it", "warning")
@@ -214,3 +264,9 @@ def _unused_bib_entries(kb: KnowledgeBase) -> Iterator[Problem]:
 
 def _at(page: SourcePage, loc: tuple, message: str) -> Problem:
     return Problem(page.path, line_of(page.lines, loc), field_path(loc), message)
+
+
+def _in_registry(kb: KnowledgeBase, name: str, slug: str, loc: tuple, message: str, severity: str = "error") -> Problem:
+    """A problem in one entry of data/<name>.yml, on the line of the field `loc` points to."""
+    lines = kb.registry_lines.get(name, {}).get(slug, {})
+    return Problem(f"data/{name}.yml", line_of(lines, loc), field_path((slug, *loc)), message, severity)

@@ -139,13 +139,21 @@ def _related(kb: KnowledgeBase, co_occurrence: dict[str, Counter]) -> dict[str, 
     return related
 
 
-def origin(page: SourcePage) -> str:
-    """Who originally reported what a source says: the last work it derives from, else its outlet.
+def origin(kb: KnowledgeBase, page: SourcePage) -> str:
+    """Who originally reported what a source says: its outlet, or the origin of the last work it
+    derives from (followed through source pages, so a chain of rewrites counts once).
 
     The Asia Live rewrites Reuters, which reports TJWG: `derived_from: [reuters-…, tjwg-…]`
     gives origin 'tjwg-…', so the rewrite and the report count as one independent outlet.
     """
-    return page.source.derived_from[-1] if page.source.derived_from else page.source.outlet
+    seen = set()
+    while page.source.derived_from and page.slug not in seen:
+        seen.add(page.slug)
+        key = page.source.derived_from[-1]
+        if key not in kb.sources:
+            return key
+        page = kb.sources[key]
+    return page.source.outlet
 
 
 def _corroboration(kb: KnowledgeBase, claims: list[ClaimRef]) -> dict[str, Corroboration]:
@@ -178,6 +186,6 @@ def _corroboration(kb: KnowledgeBase, claims: list[ClaimRef]) -> dict[str, Corro
         result[ref.ref] = Corroboration(
             same=[other for other in group if other.ref != ref.ref],
             disputed_by=sorted((by_ref[r] for r in disputes[ref.ref]), key=lambda c: c.sort_key),
-            outlets=len({origin(member.page) for member in group}),
+            outlets=len({origin(kb, member.page) for member in group}),
         )
     return result

@@ -7,18 +7,21 @@ reported as a Problem; nothing here raises on bad content.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pybtex.database import parse_string
+from pybtex.database import BibliographyData, BibliographyDataError, parse_string
 from pybtex.scanner import PybtexError
 from pydantic import BaseModel, ValidationError
 
 from .model import (
+    BIB_KEY,
     SLUG,
     BibEntry,
+    FieldError,
     KnowledgeBase,
     Organization,
     Outlet,
@@ -27,7 +30,7 @@ from .model import (
     SourcePage,
     Topic,
 )
-from .problems import Problem, did_you_mean, field_path
+from .problems import Problem, close_match, did_you_mean, field_path
 
 SOURCES_DIR = "docs/sources"
 REGISTRIES: dict[str, type[BaseModel]] = {
@@ -45,16 +48,27 @@ Lines = dict[tuple, int]
 def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     """Read everything under `root` (the project folder). Never raises on bad content."""
     problems: list[Problem] = []
-    registries = {name: _load_registry(root, name, model, problems) for name, model in REGISTRIES.items()}
+    registry_lines: dict[str, dict[str, Lines]] = {}
+    registries = {
+        name: _load_registry(root, name, model, problems, registry_lines.setdefault(name, {}))
+        for name, model in REGISTRIES.items()
+    }
+    sources = _load_sources(root, problems)
+    incomplete = any(p.severity == "error" for p in problems)
+    unparsed_bib_keys: set[str] = set()
     return (
         KnowledgeBase(
-            sources=_load_sources(root, problems),
+            sources=sources,
             topics=registries["topics"],
             places=registries["places"],
             organizations=registries["organizations"],
             outlets=registries["outlets"],
-            bib=_load_bib(root, problems),
+            bib=_load_bib(root, problems, unparsed_bib_keys),
             handwritten=_handwritten_pages(root),
+            handwritten_text=_handwritten_text(root, problems),
+            registry_lines=registry_lines,
+            incomplete=incomplete,
+            unparsed_bib_keys=frozenset(unparsed_bib_keys),
         ),
         problems,
     )
@@ -63,12 +77,22 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
 # --- YAML with line numbers -------------------------------------------------------------
 
 
+class _TextDateLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: PyYAML would raise a bare ValueError on an
+    impossible date such as 2024-02-30; the schema reports it with its field and line."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
 def parse_yaml(text: str, path: str, first_line: int, problems: list[Problem]) -> tuple[Any, Lines] | None:
     """Parse YAML, returning the data and a map from field path to line number.
 
     `first_line` is the file line on which `text` starts (front matter starts on line 2).
     """
-    loader = yaml.SafeLoader(text)
+    loader = _TextDateLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -76,6 +100,9 @@ def parse_yaml(text: str, path: str, first_line: int, problems: list[Problem]) -
         mark = getattr(error, "problem_mark", None)
         line = mark.line + first_line if mark else first_line
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        context = getattr(error, "context_mark", None)
+        if context and context.line + first_line != line:
+            reason += f" (what is wrong may start on line {context.line + first_line})"
         problems.append(Problem(path, line, "", f"YAML syntax error: {reason}; check indentation, colons and quotes"))
         return None
     finally:
@@ -110,10 +137,29 @@ def line_of(lines: Lines, loc: tuple) -> int | None:
 def validation_problems(
     error: ValidationError, model: type[BaseModel], path: str, lines: Lines, prefix: tuple = ()
 ) -> list[Problem]:
+    items = [(prefix + tuple(p for p in item["loc"] if not _is_union_tag(p)), item) for item in error.errors()]
+    misspelt = _misspelt_fields(items, model, len(prefix))
     found = []
-    for item in error.errors():
-        loc = prefix + tuple(p for p in item["loc"] if not _is_union_tag(p))
-        found.append(Problem(path, line_of(lines, loc), field_path(loc), _explain(item, model, loc[len(prefix):])))
+    for loc, item in items:
+        if item["type"] == "missing" and loc in misspelt:
+            continue
+        line = line_of(lines, loc)
+        cause = item.get("ctx", {}).get("error")
+        if isinstance(cause, FieldError):  # a rule between fields: name the field it is about
+            loc = loc[:-1] + (cause.field,)
+            line = lines.get(loc) or lines.get(loc[:-1] + (cause.near,)) or line
+        found.append(Problem(path, line, field_path(loc), _explain(item, model, loc[len(prefix):])))
+    return found
+
+
+def _misspelt_fields(items: list[tuple[tuple, dict]], model: type[BaseModel], skip: int) -> set[tuple]:
+    """Locations of required fields that are 'missing' only because they are misspelt: the
+    unknown-field line already says 'did you mean ...?', so one line is enough."""
+    found = set()
+    for loc, item in items:
+        if item["type"] == "extra_forbidden":
+            if name := close_match(str(loc[-1]), _fields_at(model, loc[skip:-1])):
+                found.add(loc[:-1] + (name,))
     return found
 
 
@@ -124,18 +170,27 @@ def _is_union_tag(part: object) -> bool:
 
 def _explain(item: dict, model: type[BaseModel], loc: tuple) -> str:
     kind, name = item["type"], loc[-1] if loc else ""
+    if name == "topics" and "claims" in loc and kind in {"missing", "too_short"}:
+        return "a claim needs at least one topic: list slugs from data/topics.yml, e.g. topics: [border-security]"
+    if name == "claims" and kind == "too_short":
+        return "no claims yet: add at least one (copy the commented example in the file; see CONTRIBUTING.md)"
+    if kind == "value_error":
+        return item["msg"].removeprefix("Value error, ")
     if kind == "missing":
         return f"missing required field '{name}': add it (see CONTRIBUTING.md for its form)"
+    if item.get("input") is None:  # `field:` with nothing after it
+        choices = f": {item['msg'].removeprefix('Input should be ')}" if kind == "literal_error" else ""
+        return f"is empty: fill it in{choices}"
     if kind == "extra_forbidden":
         hint = did_you_mean(name, _fields_at(model, loc[:-1]))
         return f"unknown field '{name}'{hint}: fix the spelling or remove it"
-    if kind == "value_error":
-        return item["msg"].removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         return (f"'{item['input']}' is not a valid identifier: use lowercase letters, digits and "
                 "single hyphens (e.g. 'hyesan-missing-persons')")
     if kind == "too_short" and isinstance(item.get("input"), list):
         return "is empty: give at least one entry"
+    if kind in {"date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"}:
+        return f"'{item['input']}' is not a valid date: write it as YYYY-MM-DD (e.g. 2025-06-03)"
     if kind == "literal_error":
         return f"'{item['input']}' is not allowed: {item['msg'].removeprefix('Input should be ')}"
     got = type(item.get("input")).__name__
@@ -225,7 +280,10 @@ def read_text(file: Path, rel: str, problems: list[Problem]) -> str | None:
 # --- Registries --------------------------------------------------------------------------
 
 
-def _load_registry(root: Path, name: str, model: type[BaseModel], problems: list[Problem]) -> dict[str, Any]:
+def _load_registry(
+    root: Path, name: str, model: type[BaseModel], problems: list[Problem], entry_lines: dict[str, Lines]
+) -> dict[str, Any]:
+    """Entries by slug; `entry_lines` receives, per slug, the line of each of its fields."""
     file = root / "data" / f"{name}.yml"
     rel = file.relative_to(root).as_posix()
     entries: dict[str, Any] = {}
@@ -244,34 +302,50 @@ def _load_registry(root: Path, name: str, model: type[BaseModel], problems: list
         try:
             entry = model.model_validate(item)
         except ValidationError as error:
-            problems.extend(validation_problems(error, model, rel, lines, prefix=(index,)))
+            named = _entry_name(item, index)
+            problems.extend(
+                dataclasses.replace(p, field=p.field.replace(f"[{index}]", named, 1))
+                for p in validation_problems(error, model, rel, lines, prefix=(index,))
+            )
             continue
         if entry.slug in entries:
             problems.append(Problem(rel, line_of(lines, (index, "slug")), f"[{index}].slug", f"duplicate slug '{entry.slug}': each entry needs its own"))
             continue
         entries[entry.slug] = entry
+        entry_lines[entry.slug] = {loc[1:]: line for loc, line in lines.items() if loc[:1] == (index,)}
     return entries
+
+
+def _entry_name(item: object, index: int) -> str:
+    """How a registry entry is named in problem lines: its slug when it has one."""
+    slug = item.get("slug") if isinstance(item, dict) else None
+    return slug if isinstance(slug, str) and re.match(SLUG, slug) else f"[{index}]"
 
 
 # --- BibTeX ------------------------------------------------------------------------------
 
 
-def _load_bib(root: Path, problems: list[Problem]) -> dict[str, BibEntry]:
+def _load_bib(root: Path, problems: list[Problem], unparsed_keys: set[str]) -> dict[str, BibEntry]:
     """Parse each .bib file on its own so that a key defined in two files is caught,
-    not silently won by file order (as mkdocs-bibtex would)."""
+    not silently won by file order (as mkdocs-bibtex would).
+
+    The keys that a file which fails to parse appears to define go to `unparsed_keys`, so that
+    its one syntax error is not followed by an 'unknown citation' line for every use of them."""
     entries: dict[str, BibEntry] = {}
     for file in sorted((root / "bib").rglob("*.bib")):
         rel = file.relative_to(root).as_posix()
         text = read_text(file, rel, problems)
-        if text is None:
+        data = _parse_bib(text, rel, problems) if text is not None else None
+        if data is None:
+            unparsed_keys.update(_ENTRY_START.findall(file.read_bytes().decode("utf-8", "replace")))
             continue
-        try:
-            data = parse_string(text, "bibtex")
-        except PybtexError as error:
-            problems.append(Problem(rel, _pybtex_line(error), "", f"BibTeX error: {_pybtex_message(error)}; check braces, commas and that each key is defined once"))
-            continue
+        if not data.entries:
+            problems.append(Problem(rel, None, "", "no BibTeX entry found: an entry starts with '@misc{key,' (run `make new-source`)"))
         for key, entry in data.entries.items():
             line = _bib_line(text, key)
+            if not re.match(BIB_KEY, key):
+                problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is not valid: use letters, digits, '_' and '-' only, then a comma"))
+                continue
             if key in entries:
                 other = entries[key]
                 problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is defined twice (also {other.path}:{other.line}): keep one"))
@@ -287,19 +361,41 @@ def _load_bib(root: Path, problems: list[Problem]) -> dict[str, BibEntry]:
     return entries
 
 
-def _bib_line(text: str, key: str) -> int:
-    match = re.search(r"@\w+\s*\{\s*" + re.escape(key) + r"\s*,", text)
-    return text[: match.start()].count("\n") + 1 if match else 1
+def _parse_bib(text: str, rel: str, problems: list[Problem]) -> BibliographyData | None:
+    try:
+        return parse_string(text, "bibtex")
+    except BibliographyDataError as error:  # pybtex's "repeated bibliography entry: KEY", without a line
+        key = str(error).rpartition(": ")[2]
+        line = _bib_line(text, key, occurrence=2)
+        problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is defined twice in this file: keep one"))
+    except PybtexError as error:
+        message = re.sub(r" in line \d+", "", str(error))
+        problems.append(Problem(rel, getattr(error, "lineno", None), "", f"BibTeX {message}; check braces, commas and quotes"))
+    return None
 
 
-def _pybtex_line(error: PybtexError) -> int | None:
-    return getattr(error, "lineno", None)
+_ENTRY_START = re.compile(r"@\w+\s*\{\s*([^,\s{}]+)\s*,")
 
 
-def _pybtex_message(error: PybtexError) -> str:
-    return str(getattr(error, "error_type", None) or error).split("\n")[0]
+def _bib_line(text: str, key: str, occurrence: int = 1) -> int:
+    """Line of the `occurrence`-th entry with this key (1 when not found)."""
+    starts = [m.start() for m in re.finditer(r"@\w+\s*\{\s*" + re.escape(key) + r"\s*,", text, re.I)]
+    return text[: starts[occurrence - 1]].count("\n") + 1 if len(starts) >= occurrence else 1
 
 
 def _handwritten_pages(root: Path) -> frozenset[str]:
     docs = root / "docs"
     return frozenset(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.exists() else frozenset()
+
+
+def _handwritten_text(root: Path, problems: list[Problem]) -> dict[str, str]:
+    """The hand-written pages other than source pages (home, about...), whose citations are checked too."""
+    docs = root / "docs"
+    pages = {}
+    for file in sorted(docs.rglob("*.md")) if docs.exists() else []:
+        path = file.relative_to(docs).as_posix()
+        if not path.startswith("sources/"):
+            text = read_text(file, f"docs/{path}", problems)
+            if text is not None:
+                pages[path] = text
+    return pages

@@ -148,9 +148,15 @@ class Renderer:
             byline=byline,
             by_year=_by_year,
             downloads=export.DOWNLOADS,
-            references=lambda: export.formatted_references(kb),
+            references=self.references,
             corroboration=derived.corroboration,
         )
+
+    def references(self) -> dict[str, str]:
+        """Every BibTeX entry formatted once per build (pybtex plain style, like the footnotes)."""
+        if not hasattr(self, "_references"):
+            self._references = export.formatted_references(self.kb)
+        return self._references
 
     def _render(self, template: str, page_path: str, **context: object) -> str:
         return self.env.get_template(template).render(here=page_path, **context)
