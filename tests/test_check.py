@@ -316,7 +316,8 @@ def test_warnings_alone_do_not_fail_the_check(tmp_path):
 def _fixture_project(kb) -> None:
     """The real mkdocs.yml in the fixture, its hooks (and watched scripts) by absolute path."""
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = re.sub(r"(?m)^(\s*-\s+)scripts\b", rf"\g<1>{ROOT.as_posix()}/scripts", config)
+    config = re.sub(r"(?m)^(\s*-\s+)(scripts|overrides)\b", rf"\g<1>{ROOT.as_posix()}/\g<2>", config)
+    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT.as_posix()}/overrides")
     kb.write("mkdocs.yml", config)
 
 

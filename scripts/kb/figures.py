@@ -23,7 +23,7 @@ Href = Callable[[str], str]
 
 def _svg(width: float, height: float, label: str) -> ET.Element:
     svg = ET.Element("svg", {
-        "xmlns": SVG_NS, "viewBox": f"0 0 {width:.0f} {height:.0f}", "role": "img",
+        "xmlns": SVG_NS, "viewBox": f"0 0 {width:.0f} {height:.0f}", "role": "group",  # "img" may not contain links
         "aria-label": label, "class": "kb-svg", "width": "100%",
     })
     ET.SubElement(svg, "title").text = label

@@ -1,0 +1,59 @@
+"""Search as a reader uses it: type into Material's search box, read the results, open the first."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from .browserkit import RESULT_LINKS, result_paths, settled_result_paths
+
+pytestmark = pytest.mark.browser
+
+SEARCH_INPUT = "input.md-search__input"
+
+#: (query, the page a reader expects, the rank it must have at worst): an English word, a place,
+#: an organization's aliases, and Hangul names (found only when each variant is a word of its own).
+#: "secret police" may come second: a source's headline says the MSS "secretly" arrests people.
+SEARCHES = [
+    pytest.param("inminban", "/topics/inminban-surveillance/", 1, id="english-inminban"),
+    pytest.param("Hyesan", "/places/hyesan/", 1, id="place-Hyesan"),
+    pytest.param("secret police", "/organizations/ministry-of-state-security/", 2, id="alias-secret-police"),
+    pytest.param("bowiseong", "/organizations/ministry-of-state-security/", 1, id="alias-bowiseong"),
+    pytest.param("혜산", "/places/hyesan/", 1, id="hangul-hyesan"),
+    pytest.param("량강도", "/places/ryanggang/", 1, id="hangul-ryanggang"),
+]
+
+
+def type_query(web, query: str) -> list[str]:
+    """Click the search box, enter the query, release a key (Material searches on keyup).
+
+    The whole query is entered at once: typed letter by letter, each keyup queries a prefix,
+    and on a busy machine a prefix's results can still be on screen when we read them.
+    """
+    web.open("/")
+    box = web.page.locator(SEARCH_INPUT)
+    box.click()
+    box.fill(query)
+    box.press("End")
+    return settled_result_paths(web.page)
+
+
+@pytest.mark.parametrize(("query", "expected", "worst_rank"), SEARCHES)
+def test_typed_query_finds_the_page_and_opens_it(web, query, expected, worst_rank):
+    pages = list(dict.fromkeys(type_query(web, query)))  # a page's sections follow the page
+    assert expected in pages, f"searching {query!r}: {expected} is not among the results {pages}"
+    rank = pages.index(expected) + 1
+    assert rank <= worst_rank, f"searching {query!r}: {expected} is result {rank}, should be ≤ {worst_rank}; results: {pages}"
+    link = web.page.locator(RESULT_LINKS).nth(result_paths(web.page).index(expected))  # the first when rank is 1
+    with web.page.expect_navigation():
+        link.click()
+    assert urlsplit(web.page.url).path == expected
+    assert web.page.locator("article h1").count() == 1
+    assert not web.recorder.console_errors and not web.recorder.page_errors
+
+
+def test_query_in_the_address_opens_the_results(web):
+    """Material reads `?q=` from the address: a search can be linked to."""
+    web.open("/?q=Hyesan")
+    paths = settled_result_paths(web.page)
+    assert "/places/hyesan/" in paths, paths
