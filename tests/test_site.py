@@ -133,12 +133,19 @@ def test_citations_are_rendered_everywhere(site):
     assert footnotes and "ASIAPRESS" in footnotes[0].get_text()
 
 
-def test_search_index_contains_the_words_of_every_source_page(site, kb_build):
+@pytest.fixture(scope="module")
+def indexed_text(site) -> dict[str, str]:
+    """The text of Material's search index, joined per page URL."""
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    by_location: dict[str, str] = {}
+    text_of: dict[str, str] = {}
     for doc in index["docs"]:
         page = doc["location"].split("#")[0]
-        by_location[page] = by_location.get(page, "") + " " + doc["title"] + " " + doc["text"]
+        text_of[page] = text_of.get(page, "") + " " + doc["title"] + " " + doc["text"]
+    return text_of
+
+
+def test_search_index_contains_the_words_of_every_source_page(indexed_text, kb_build):
+    by_location = indexed_text
     for slug, page in kb_build.kb.sources.items():
         indexed = _words(by_location.get(f"sources/{slug}/", ""))
         body_words = _words(re.sub(r"\[@[^\]]+\]", "", page.body))
@@ -146,12 +153,8 @@ def test_search_index_contains_the_words_of_every_source_page(site, kb_build):
         assert not missing, f"{slug}: words not in the search index: {sorted(missing)[:10]}"
 
 
-def test_every_name_variant_is_indexed_on_its_own_page(site, kb_build):
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    text_of: dict[str, str] = {}
-    for doc in index["docs"]:
-        page = doc["location"].split("#")[0]
-        text_of[page] = text_of.get(page, "") + " " + doc["title"] + " " + doc["text"]
+def test_every_name_variant_is_indexed_on_its_own_page(indexed_text, kb_build):
+    text_of = indexed_text
     for folder, registry in [("places", kb_build.kb.places), ("organizations", kb_build.kb.organizations)]:
         for slug, entry in registry.items():
             for name in entry.names:
