@@ -18,20 +18,26 @@ import base64
 import hashlib
 import re
 
-from bs4 import BeautifulSoup, Tag
+import lxml.html
 from mkdocs.plugins import event_priority
 
 #: `type` values of a `<script>` that the browser executes (a JSON `__config` block is data).
 JAVASCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
 CONTENT_AREA_CLASS = "md-content"
+#: Inline scripts outside the content area (lxml, not BeautifulSoup: this runs on every page,
+#: and the pure-Python parser took a quarter of a 1,000-source build).
+THEME_INLINE_SCRIPTS = (
+    "//script[not(@src)][not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), "
+    f"' {CONTENT_AREA_CLASS} ')])]"
+)
 HEAD_TAG = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
 
 
 def content_security_policy(html: str) -> str:
     """The policy for one rendered page: 'self' plus the hashes of its own inline code."""
-    soup = BeautifulSoup(html, "html.parser")
-    scripts = sorted({_sha256(script.string or "") for script in soup.find_all("script") if _is_theme_inline_script(script)})
-    styles = sorted({_sha256(tag["style"]) for tag in soup.find_all(style=True)})
+    document = lxml.html.document_fromstring(html)
+    scripts = sorted({_sha256(script.text or "") for script in document.xpath(THEME_INLINE_SCRIPTS) if _is_javascript(script)})
+    styles = sorted({_sha256(tag.get("style")) for tag in document.xpath("//*[@style]")})
     directives = [
         "default-src 'self'",
         " ".join(["script-src 'self'", *scripts]),
@@ -53,10 +59,8 @@ def with_csp_meta(html: str) -> str:
     return html[: head.end()] + meta + html[head.end() :]
 
 
-def _is_theme_inline_script(script: Tag) -> bool:
-    if script.has_attr("src") or script.get("type", "").strip().lower() not in JAVASCRIPT_TYPES:
-        return False
-    return script.find_parent(class_=CONTENT_AREA_CLASS) is None
+def _is_javascript(script) -> bool:
+    return script.get("type", "").strip().lower() in JAVASCRIPT_TYPES
 
 
 def _sha256(text: str) -> str:

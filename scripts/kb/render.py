@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import quote as quote_url
@@ -73,7 +74,12 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]#+!])")
 
 def text(value: object) -> str:
     """A plain-text field as inert Markdown: HTML escaped, Markdown syntax and @ neutralised."""
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", str(value))
+    return _escape_text(str(value))
+
+
+@lru_cache(maxsize=65536)  # the same names and labels recur on thousands of pages
+def _escape_text(value: str) -> str:
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", value)
     escaped = html.escape(escaped, quote=False).replace("@", "&#64;").replace("|", "&#124;")
     return re.sub(r"\s*\n\s*", " ", escaped).strip()
 
@@ -244,8 +250,13 @@ class Renderer:
 
 def _link(here: str, target: str, anchor: str | None = None) -> str:
     """A relative Markdown link from page `here` to page `target` (paths under docs/)."""
-    rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    rel = _relative(posixpath.dirname(here) or ".", target)
     return f"{rel}#{anchor}" if anchor else rel
+
+
+@lru_cache(maxsize=65536)  # posixpath.relpath is slow, and pages link to the same few folders
+def _relative(folder: str, target: str) -> str:
+    return posixpath.relpath(target, folder)
 
 
 def _by_year(refs: list[ClaimRef]) -> list[tuple[str, list[ClaimRef]]]:
