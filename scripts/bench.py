@@ -770,6 +770,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary knowledge bases and sites")
     parser.add_argument("--out", type=Path, default=PROJECT / "bench-results")
     args = parser.parse_args(argv)
+    args.out = args.out.resolve()  # the profiled steps run in other folders
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | ({LARGE_SIZE} if args.large else set()))
 
     work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
