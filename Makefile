@@ -1,6 +1,7 @@
 # One command per job; the first run creates .venv and installs the pinned requirements.
-# Debian packages (chromium, poppler-utils, fonts-nanum) are needed only by `make test` and
-# `make pdf`: `.ci/run` installs them; on your machine: sudo apt-get install chromium poppler-utils fonts-nanum
+# Debian packages (chromium, poppler-utils, fonts-nanum, fonts-wqy-microhei) are needed only by
+# `make test` and `make pdf`: `.ci/run` installs them; on your machine:
+#   sudo apt-get install chromium poppler-utils fonts-nanum fonts-wqy-microhei
 
 PYTHON ?= python3
 VENV   := .venv

@@ -13,8 +13,8 @@ ARTICLES = ROOT.parent / "shared" / "articles"  # input texts; beside the clone 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
-def run_mkdocs_build(config: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
-    """A real `mkdocs build` in a subprocess, as a contributor runs it."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts")}
+def run_mkdocs_build(config: Path, site_dir: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
+    """A real `mkdocs build` in a subprocess, as a contributor runs it (`env`: extra variables)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts"), **env}
     args = [*MKDOCS, "build", "-f", str(config), "-d", str(site_dir)] + (["--strict"] if strict else [])
     return subprocess.run(args, capture_output=True, text=True, env=env, cwd=config.parent)
