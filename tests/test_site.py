@@ -17,7 +17,7 @@ from pybtex.database import parse_string
 from kb import build
 from kb.derive import claim_anchor
 
-from kbtest import ARTICLES, ROOT
+from kbtest import ARTICLES, ROOT, run_mkdocs_build
 
 
 @pytest.fixture(scope="session")
@@ -269,3 +269,20 @@ def _normal(text: str) -> str:
 
 def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
+
+
+def test_edit_links_point_at_the_file_that_makes_the_page(tmp_path):
+    """With the repository known (the Pages workflow sets REPO_URL), every page has "Edit this page";
+    a generated page's link opens the registry or the source page it is made from."""
+    site_dir = tmp_path / "site"
+    result = run_mkdocs_build(ROOT / "mkdocs.yml", site_dir, REPO_URL="https://github.com/example/kb")
+    assert result.returncode == 0, result.stderr
+
+    def edit_link(url_path: str) -> str:
+        return html(site_dir, url_path).select_one("a.md-content__button[href*='/edit/']")["href"]
+
+    base = "https://github.com/example/kb/edit/main/"
+    assert edit_link("sources/dailynk-2020-04-ryanggang-defections/") == base + "docs/sources/dailynk-2020-04-ryanggang-defections.md"
+    assert edit_link("topics/border-security/") == base + "data/topics.yml"
+    assert edit_link("places/hyesan/") == base + "data/places.yml"
+    assert edit_link("") == base + "docs/index.md"
