@@ -76,6 +76,7 @@ def test_the_new_page_fails_the_check_until_it_is_filled_in(tmp_path):
         f"{page}:20: evidence: is empty: fill it in: 'inside-informant', 'defector-interviews', 'ngo-report', "
         "'state-media', 'official-statement' or 'rewrite'",
         f"{page}:22: claims: no claims yet: add at least one (copy the commented example in the file; see CONTRIBUTING.md)",
+        f"{page}:38: body: placeholder 'TODO' left: replace it with your summary in your own words",
     ]
     # What a contributor does next, as CONTRIBUTING.md says: fill the fields, uncomment the example claim.
     kb.edit(page, "archive_url:  #", "archive_missing: Not archived yet.  #")

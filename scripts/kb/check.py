@@ -77,21 +77,35 @@ def _claim_ids_unique(kb: KnowledgeBase) -> Iterator[Problem]:
             seen.setdefault(claim.id, i)
 
 
+SLUG_FIELDS = {"topics": "topic", "places": "place", "organizations": "organization"}
+
+
 def _claim_references(kb: KnowledgeBase) -> Iterator[Problem]:
-    registries = {"topics": kb.topics, "places": kb.places, "organizations": kb.organizations}
     for page in kb.sources.values():
+        claims = [(i, {field: getattr(claim, field) for field in SLUG_FIELDS}) for i, claim in enumerate(page.source.claims)]
+        yield from _unknown_slugs(kb, page, claims)
         for i, claim in enumerate(page.source.claims):
-            for field, registry in registries.items():
-                for j, slug in enumerate(getattr(claim, field)):
-                    if slug not in registry:
-                        kind = field[:-1] if field != "topics" else "topic"
-                        yield _at(page, ("claims", i, field, j), f"unknown {kind} '{slug}'{did_you_mean(slug, registry)}: use a slug from data/{field}.yml or add it there")
             for field in ("corroborates", "disputes"):
                 for j, ref in enumerate(getattr(claim, field)):
                     if not _claim_exists(kb, ref):
                         yield _at(page, ("claims", i, field, j), f"unknown claim '{ref}': write it as 'source-slug#claim-id' of an existing claim")
                     elif ref.split("#")[0] == page.slug:
                         yield _at(page, ("claims", i, field, j), f"'{ref}' is in the same source: link claims of other sources only")
+    for rejected in kb.rejected:  # its schema errors are reported; its slugs are checked in the same round
+        claims = rejected.data.get("claims")
+        raw = [(i, claim) for i, claim in enumerate(claims) if isinstance(claim, dict)] if isinstance(claims, list) else []
+        yield from _unknown_slugs(kb, rejected, raw)
+
+
+def _unknown_slugs(kb: KnowledgeBase, page, claims: list[tuple[int, dict]]) -> Iterator[Problem]:
+    registries = {"topics": kb.topics, "places": kb.places, "organizations": kb.organizations}
+    for i, values in claims:
+        for field, kind in SLUG_FIELDS.items():
+            slugs = values.get(field)
+            for j, slug in enumerate(slugs if isinstance(slugs, list) else []):
+                # A slug whose registry entry was rejected is reported there, not here again.
+                if isinstance(slug, str) and slug not in registries[field] and slug not in kb.registry_lines.get(field, {}):
+                    yield _at(page, ("claims", i, field, j), f"unknown {kind} '{slug}'{did_you_mean(slug, registries[field])}: use a slug from data/{field}.yml or add it there")
 
 
 def _claim_exists(kb: KnowledgeBase, ref: str) -> bool:
@@ -125,7 +139,7 @@ def _coarser(a: str, b: str) -> str:
 
 
 def _body_citations(kb: KnowledgeBase) -> Iterator[Problem]:
-    for page in kb.sources.values():
+    for page in [*kb.sources.values(), *kb.rejected]:
         for offset, line in prose_lines(page.body):
             for message in [*citation_problems(line, kb), *markup_problems(line)]:
                 yield Problem(page.path, page.body_line + offset, "body", message)

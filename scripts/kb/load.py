@@ -27,6 +27,7 @@ from .model import (
     Organization,
     Outlet,
     Place,
+    RejectedSource,
     Source,
     SourcePage,
     Topic,
@@ -54,7 +55,8 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         name: _load_registry(root, name, model, problems, registry_lines.setdefault(name, {}))
         for name, model in REGISTRIES.items()
     }
-    sources = _load_sources(root, problems)
+    rejected: list[RejectedSource] = []
+    sources = _load_sources(root, problems, rejected)
     incomplete = any(p.severity == "error" for p in problems)
     unparsed_bib_keys: set[str] = set()
     return (
@@ -70,6 +72,7 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
             registry_lines=registry_lines,
             incomplete=incomplete,
             unparsed_bib_keys=frozenset(unparsed_bib_keys),
+            rejected=tuple(rejected),
         ),
         problems,
     )
@@ -97,6 +100,10 @@ class _FastTextDateLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     yaml_implicit_resolvers = _NO_TIMESTAMPS
 
 
+#: What usually causes a YAML syntax error in front matter written by hand.
+YAML_HINT = 'check indentation, colons and quotes (inside "..." write \\" for a quote mark)'
+
+
 def parse_yaml(text: str, path: str, first_line: int, problems: list[Problem]) -> tuple[Any, Lines] | None:
     """Parse YAML, returning the data and a map from field path to line number.
 
@@ -117,7 +124,7 @@ def parse_yaml(text: str, path: str, first_line: int, problems: list[Problem]) -
         context = getattr(error, "context_mark", None)
         if context and context.line + first_line != line:
             reason += f" (what is wrong may start on line {context.line + first_line})"
-        problems.append(Problem(path, line, "", f"YAML syntax error: {reason}; check indentation, colons and quotes"))
+        problems.append(Problem(path, line, "", f"YAML syntax error: {reason}; {YAML_HINT}"))
         return None
 
 
@@ -245,13 +252,16 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
 
 
-def _load_sources(root: Path, problems: list[Problem]) -> dict[str, SourcePage]:
+def _load_sources(root: Path, problems: list[Problem], rejected: list[RejectedSource]) -> dict[str, SourcePage]:
     pages: dict[str, SourcePage] = {}
     for file in sorted((root / SOURCES_DIR).rglob("*.md")):
         rel = file.relative_to(root).as_posix()
         if file.relative_to(root / SOURCES_DIR).as_posix() in NOT_SOURCES:
             continue
         page = _load_source(file, rel, problems)
+        if isinstance(page, RejectedSource):
+            rejected.append(page)
+            continue
         if page is None:
             continue
         if page.slug in pages:
@@ -261,7 +271,7 @@ def _load_sources(root: Path, problems: list[Problem]) -> dict[str, SourcePage]:
     return pages
 
 
-def _load_source(file: Path, rel: str, problems: list[Problem]) -> SourcePage | None:
+def _load_source(file: Path, rel: str, problems: list[Problem]) -> SourcePage | RejectedSource | None:
     slug = file.stem
     if not re.match(SLUG, slug):
         problems.append(Problem(rel, None, "", f"file name '{file.name}' is not a valid slug: rename it to lowercase words joined by hyphens"))
@@ -280,12 +290,12 @@ def _load_source(file: Path, rel: str, problems: list[Problem]) -> SourcePage | 
     if not isinstance(data, dict):
         problems.append(Problem(rel, 2, "", "front matter is not a set of 'field: value' lines"))
         return None
+    body_line = text[: match.end()].count("\n") + 1
     try:
         source = Source.model_validate(data)
     except ValidationError as error:
         problems.extend(validation_problems(error, Source, rel, lines))
-        return None
-    body_line = text[: match.end()].count("\n") + 1
+        return RejectedSource(path=rel, data=data, body=text[match.end():], body_line=body_line, lines=lines)
     return SourcePage(slug=slug, path=rel, source=source, body=text[match.end():], body_line=body_line, lines=lines)
 
 
@@ -328,6 +338,9 @@ def _load_registry(
                 dataclasses.replace(p, field=p.field.replace(f"[{index}]", named, 1))
                 for p in validation_problems(error, model, rel, lines, prefix=(index,))
             )
+            if isinstance(item, dict) and isinstance(item.get("slug"), str):
+                # Known by name though rejected: references to it are not reported as unknown too.
+                entry_lines[item["slug"]] = {loc[1:]: line for loc, line in lines.items() if loc[:1] == (index,)}
             continue
         if entry.slug in entries:
             problems.append(Problem(rel, line_of(lines, (index, "slug")), f"[{index}].slug", f"duplicate slug '{entry.slug}': each entry needs its own"))

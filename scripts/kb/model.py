@@ -290,6 +290,19 @@ class SourcePage:
 
 
 @dataclass(frozen=True)
+class RejectedSource:
+    """A source page whose front matter the schema rejected. Kept as raw data so that the
+    other rules (unknown slugs, citations in the body) still run on it: every problem of a
+    file is reported in one round, not one round per kind of mistake."""
+
+    path: str
+    data: dict
+    body: str
+    body_line: int
+    lines: dict[tuple, int] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """Everything the site is built from, loaded once per build."""
 
@@ -309,6 +322,8 @@ class KnowledgeBase:
     incomplete: bool = False
     #: Keys that BibTeX files with a syntax error seem to define (already reported once).
     unparsed_bib_keys: frozenset[str] = frozenset()
+    #: Source pages whose front matter failed the schema (already reported).
+    rejected: tuple[RejectedSource, ...] = ()
 
     def has_bib(self, key: str) -> bool:
         """The key is defined in bib/, or in a bib file whose syntax error is reported already."""
