@@ -81,7 +81,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if path in _state["sources"]:
         markdown = _state["sources"][path]
     renderer: Renderer = _state["renderer"]
-    page_url = (config.site_url or "") + page.url if config.site_url else page.url or "./"
+    # The full address when the site's is known (SITE_URL, set for the hosted site), else the path.
+    page_url = config.site_url + page.url if config.site_url else (page.url or "./")
     title = page.title or page_title(markdown, path)
     return "\n\n".join([
         markdown.rstrip(),
