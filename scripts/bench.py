@@ -454,7 +454,8 @@ def measure_size(sources: int, work: Path, repeat: int, pdf: bool) -> SizeResult
     )
     if pdf and (PROJECT / "scripts" / "pdf.py").exists():
         print(f"[{sources}] PDF", flush=True)
-        result.pdf = measure([sys.executable, str(PROJECT / "scripts" / "pdf.py")], root)
+        # The site was just built: time the PDF alone (joining, printing, merging).
+        result.pdf = measure([sys.executable, str(PROJECT / "scripts" / "pdf.py"), "--no-build", "--site-dir", str(site)], root)
     return result
 
 

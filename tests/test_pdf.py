@@ -22,17 +22,20 @@ KOREAN_FONTS = ("Nanum", "CJK", "WenQuanYi")
 
 @pytest.fixture(scope="session")
 def printed(site: Path, root: Path, chromium: str, tmp_path_factory) -> dict[str, Path]:
-    """`scripts/pdf.py` run once on the session's strict build; the PDF and the joined print page."""
+    """`scripts/pdf.py` run once on the session's strict build; the PDF and the joined print page.
+    Parts of 0.15 MB print the seed site in several chromium runs, as 1,000 sources are, so that the
+    tests below also check links, destinations and page numbers across parts."""
     work = tmp_path_factory.mktemp("pdf")
     pdf, html = work / "kb.pdf", work / "print.html"
     env = {**os.environ, "CHROMIUM": chromium, "PYTHONPATH": str(root / "scripts"), "SOURCE_DATE_EPOCH": "1764547200"}
     result = subprocess.run(
         [sys.executable, str(root / "scripts" / "pdf.py"), "--site-dir", str(site), "--no-build",
-         "--out", str(pdf), "--keep-html", str(html)],
+         "--out", str(pdf), "--keep-html", str(html), "--part-mb", "0.15"],
         capture_output=True, text=True, env=env, cwd=root,
     )
     assert result.returncode == 0, f"pdf.py failed:\n{result.stdout}\n{result.stderr}"
     assert "warning" not in result.stderr, result.stderr
+    assert int(re.search(r"\((\d+) parts\)", result.stdout).group(1)) >= 4, result.stdout
     return {"pdf": pdf, "html": html}
 
 
@@ -140,6 +143,36 @@ def test_table_of_contents_shows_the_page_each_chapter_starts_on(printed, reader
     assert not wrong, f"printed vs real page: {wrong}"
     for anchor, title in entries.items():
         assert title[:40] in flat(pdftotext(printed["pdf"], dests[anchor], dests[anchor])), f"{title!r} is not on its page"
+
+
+def test_footer_page_numbers_run_on_across_parts(printed, reader):
+    last = len(reader.pages)
+    for number in (3, last // 2, last):
+        footer = pdftotext(printed["pdf"], number, number).split()
+        assert footer and footer[-1] == str(number), f"page {number} is numbered {footer[-1:]}"
+
+
+def test_list_pages_print_each_claim_on_one_line_and_sources_in_full(printed):
+    soup = BeautifulSoup(printed["html"].read_text(encoding="utf-8"), "lxml")
+    topic = next(s for s in soup.select("section.kb-print-page") if s["data-path"].startswith("topics/") and s.select(".kb-print-claim"))
+    assert not topic.select("div.kb-claim, details.quote"), "a topic page prints its claims without quotes"
+    line = topic.select_one(".kb-print-claim")
+    assert line.select_one("a.kb-claim-source")["href"].startswith("#page:sources/"), "each line links to its claim"
+    for backref in topic.select("a.footnote-backref"):
+        assert topic.find(id=backref["href"][1:]), "no footnote left whose reference was removed"
+    source = next(s for s in soup.select("section.kb-print-page") if s["data-path"].startswith("sources/") and s.select("div.kb-claim"))
+    assert source.select("div.kb-claim blockquote"), "a source page prints its claims with their quotes"
+
+
+def test_bookmarks_list_every_section_and_chapter_at_its_page(reader, kb):
+    dests = destination_pages(reader)
+    sections = reader.outline
+    chapters = [item for group in sections if isinstance(group, list) for item in group]
+    assert len(chapters) > len(kb.sources) + len(kb.topics)
+    titles = {flat(item.title) for item in chapters}
+    assert all(flat(page.source.title) in titles for page in kb.sources.values())
+    for item in chapters[:: max(1, len(chapters) // 20)]:
+        assert reader.get_destination_page_number(item) + 1 in dests.values()
 
 
 def test_internal_links_jump_to_named_destinations(reader):
