@@ -4,7 +4,7 @@ The input is the strictly built site, so the PDF shows exactly what readers see.
 <article> is read from site/ with BeautifulSoup; every id and in-page link is prefixed per page
 (footnote ids `fn:`/`fnref:` and claim anchors stay unique once the pages are joined), links between
 pages become links inside the document, and the pages are joined into one print page with a cover,
-a table of contents and a bibliography (scripts/print/). Source pages are not in the MkDocs nav,
+a table of contents (scripts/print/); the bibliography is the site's own generated page. Source pages are not in the MkDocs nav,
 so a nav-driven print plugin would miss them: every page under site/ is taken instead.
 
 Claims listed on topic, place, organization and timeline pages are printed on one line each, linking
@@ -29,7 +29,6 @@ import tempfile
 import time
 import tomllib
 import warnings
-from copy import copy
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +57,6 @@ LAST_SECTIONS = ["bibliography"]
 SECTION_TITLES = {"": "Introduction", "about": "About this knowledge base", "topics": "Topics",
                   "sources": "Sources", "places": "Places", "organizations": "Organizations",
                   "bibliography": "Bibliography"}
-BIBLIOGRAPHY_PATH = "bibliography/"
 # Sections whose claims are printed in full; elsewhere a claim is one line linking to it (compact_claims).
 FULL_CLAIM_SECTIONS = {"sources"}
 PLACEHOLDER_PAGE_NUMBER = "000"
@@ -255,18 +253,6 @@ def rewrite_assets(article: Tag, page: PrintPage, site_dir: Path) -> None:
                 tag[name] = uri(tag[name])
 
 
-def footnote_entries(article: Tag) -> dict[str, Tag]:
-    """The formatted references of a page's citations (mkdocs-bibtex footnotes), by BibTeX key."""
-    entries = {}
-    for li in article.select("div.footnote li[id]"):
-        if li["id"].startswith("fn:"):
-            entry = copy(li)
-            for backref in entry.select("a.footnote-backref"):
-                backref.decompose()
-            entries[li["id"][3:]] = entry
-    return entries
-
-
 def compact_claims(article: Tag, soup: BeautifulSoup) -> None:
     """Claims listed on topic, place, organization and timeline pages as one line each.
 
@@ -311,38 +297,6 @@ def drop_unused_footnotes(article: Tag) -> None:
             footnotes.decompose()
 
 
-# --- The bibliography -------------------------------------------------------------------------
-
-
-def bibliography_html(cited: dict[str, Tag], bib_dir: Path) -> str:
-    """Every BibTeX entry, sorted by author, year and title, as the site formats it.
-
-    Entries cited somewhere keep the text of their footnotes on the site (one formatter for both);
-    entries never cited are formatted by pybtex's plain style, which mkdocs-bibtex also uses.
-    """
-    from pybtex.backends.html import Backend
-    from pybtex.database import BibliographyData, parse_file
-    from pybtex.style.formatting.plain import Style
-
-    entries = BibliographyData()
-    for bib_file in sorted(bib_dir.glob("*.bib")):
-        for key, entry in parse_file(str(bib_file), bib_format="bibtex").entries.items():
-            if key not in entries.entries:
-                entries.add_entry(key, entry)
-    style, backend = Style(), Backend()
-    items = []
-    for entry in style.sort(entries.entries.values()):
-        if entry.key in cited:
-            body = "".join(str(child) for child in cited[entry.key].children).strip()
-        else:
-            body = "<p>" + style.format_entry("", entry).text.render(backend) + "</p>"
-        items.append(f'<li id="bib:{entry.key}">{body}</li>')
-    for key in sorted(set(cited) - set(entries.entries)):
-        items.append(f'<li id="bib:{key}">{"".join(str(c) for c in cited[key].children).strip()}</li>')
-    return ('<h1 id="bibliography">Bibliography</h1>\n<div class="kb-print-bibliography"><ol>\n'
-            + "\n".join(items) + "\n</ol></div>")
-
-
 # --- The joined document ----------------------------------------------------------------------
 
 
@@ -362,7 +316,7 @@ class PrintDocument:
         return [page for section in self.sections for page in section.pages]
 
 
-def collect(site_dir: Path, bib_dir: Path) -> PrintDocument:
+def collect(site_dir: Path) -> PrintDocument:
     """Read the built site into chapters grouped by section, with links rewritten for the joined page."""
     site_dir = site_dir.resolve()
     grouped = ordered_sections(site_dir, site_page_paths(site_dir))
@@ -379,24 +333,14 @@ def collect(site_dir: Path, bib_dir: Path) -> PrintDocument:
     home = read_html(site_dir, "" if "" in articles else next(iter(articles)))
     site_url = _site_url(home)
     anchors = {page.path: page.anchor for section in sections for page in section.pages}
-    cited: dict[str, Tag] = {}
     for page in (page for section in sections for page in section.pages):
         article = articles[page.path]
-        for key, entry in footnote_entries(article).items():
-            cited.setdefault(key, entry)
         if section_of(page.path) not in FULL_CLAIM_SECTIONS:
             compact_claims(article, soups[page.path])
         page.ids = prefix_ids(article, page.anchor) | {page.anchor}
         rewrite_links(article, page, anchors, site_url)
         rewrite_assets(article, page, site_dir)
         page.html = article.decode_contents()
-    if BIBLIOGRAPHY_PATH not in anchors:
-        bibliography = PrintPage(BIBLIOGRAPHY_PATH, "Bibliography")
-        fragment = BeautifulSoup(bibliography_html(cited, bib_dir), "lxml").body
-        bibliography.ids = prefix_ids(fragment, bibliography.anchor) | {bibliography.anchor}
-        rewrite_links(fragment, bibliography, anchors, site_url)
-        bibliography.html = fragment.decode_contents()
-        sections.append(Section(SECTION_TITLES["bibliography"], [bibliography]))
     body = home.body
     return PrintDocument(
         site_name=_meta(home, "site_name") or (home.title.get_text(strip=True) if home.title else "Knowledge base"),
@@ -669,13 +613,13 @@ def print_parts(document: PrintDocument, parts: list[Part], which: range, number
     timings["print"] = timings.get("print", 0.0) + time.perf_counter() - started
 
 
-def make_pdf(site_dir: Path, pdf_file: Path, bib_dir: Path, html_file: Path | None = None,
+def make_pdf(site_dir: Path, pdf_file: Path, html_file: Path | None = None,
              max_passes: int = 3, part_bytes: int = 4_000_000, jobs: int = 2) -> dict[str, float]:
     """Join the site, print it in parts and merge them; then reprint only the cover and contents with
     the page numbers the merged PDF gives, until they are stable. Returns timings."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    document = collect(site_dir, bib_dir)
+    document = collect(site_dir)
     timings["join"] = time.perf_counter() - started
     if broken := broken_internal_links(document):
         print(f"warning: {len(broken)} internal link(s) lead nowhere in the PDF: {', '.join(broken[:5])}",
@@ -750,7 +694,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_build:
         build_site(root / "mkdocs.yml", site_dir)
     built = time.perf_counter() - started
-    timings = make_pdf(site_dir, out, root / "bib", html_file=args.keep_html,
+    timings = make_pdf(site_dir, out, html_file=args.keep_html,
                        part_bytes=int(args.part_mb * 1e6), jobs=args.jobs)
     parts = int(timings.pop("parts"))
     details = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()) + f" ({parts} parts)"

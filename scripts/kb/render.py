@@ -285,10 +285,6 @@ def source_label(kb: KnowledgeBase, page: SourcePage) -> str:
     return f"{name}, {page.source.published.display()}"
 
 
-def render_pages(kb: KnowledgeBase, derived: Derived) -> dict[str, str]:
-    return Renderer(kb, derived).all_pages()
-
-
 # --- Backlinks ----------------------------------------------------------------------------
 
 _MD_LINK = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?(?:\s+\"[^\"]*\")?\)")
