@@ -3,13 +3,16 @@
 Once per build it runs the core (load -> check -> derive -> render), reports content problems
 one line each, and adds the generated pages and downloads as in-memory files (nothing
 generated is ever written into docs/). Per page it composes source pages from their front
-matter, and appends the backlinks, "Cite this page" and the abbreviation tooltips.
+matter, and appends the backlinks, "Cite this page" and the abbreviation tooltips; after
+rendering it puts back the raw HTML that skipped Markdown (claim lists and figures of list pages).
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
+import tempfile
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +45,7 @@ def on_config(config):
         count = sum(p.severity == "error" for p in result.problems)
         raise PluginError(f"{count} content problem(s), listed above: fix them and build again (`make check` lists them without building).")
     _state["build"] = result
+    _give_bibtex_one_file(config)
     if config.repo_url:
         config.edit_uri = "edit/main/docs/"
     return config
@@ -49,9 +53,8 @@ def on_config(config):
 
 def on_files(files: Files, config) -> Files:
     result = _state["build"]
-    _cache_bibtex_references(config)
-
-    renderer = Renderer(result.kb, result.derived, use_directory_urls=config.use_directory_urls)
+    renderer = Renderer(result.kb, result.derived, use_directory_urls=config.use_directory_urls, defer_html=True)
+    _reuse_references_for_bibtex(config, renderer.references())
     generated = renderer.pages()
     sources = {source_path(slug): renderer.source_page(slug) for slug in result.kb.sources}
     for path, content in {**generated, **renderer.downloads()}.items():
@@ -101,22 +104,49 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-def _cache_bibtex_references(config) -> None:
+@event_priority(100)  # before csp_hook hashes the page's inline scripts and styles
+def on_post_page(output: str, page, config) -> str:
+    """Put the raw HTML that skipped Markdown (claim lists, figures) into the finished page."""
+    return _state["renderer"].fill_deferred(page.file.src_uri, output)
+
+
+def _give_bibtex_one_file(config) -> None:
+    """mkdocs-bibtex parses each file of bib_dir on its own, and pybtex looks its parser up in
+    the installed packages' metadata for every file (12 ms each: 12 s at 1,000 sources). The
+    files have just been checked (each parses, no key twice), so it gets them as one file."""
+    plugin = config.plugins.get("bibtex")
+    if plugin is None or plugin.config.bib_dir is None:
+        return
+    if "bib_file" not in _state:
+        handle, name = tempfile.mkstemp(prefix="kb-", suffix=".bib")
+        os.close(handle)
+        atexit.register(Path(name).unlink, missing_ok=True)
+        _state["bib_file"] = name
+    files = sorted(Path(plugin.config.bib_dir).rglob("*.bib"))
+    Path(_state["bib_file"]).write_text("\n".join(f.read_text(encoding="utf-8") for f in files), encoding="utf-8")
+    plugin.config.bib_file, plugin.config.bib_dir = _state["bib_file"], None
+
+
+def _reuse_references_for_bibtex(config, references: dict[str, str]) -> None:
     """mkdocs-bibtex formats a reference anew for every citation on every page (10,000 times at
-    1,000 sources, 14 % of the build). In its pure-Python mode the text depends on the key alone,
-    so each key is formatted once per build."""
+    1,000 sources). In its pure-Python mode the text is pybtex's plain style, which the core has
+    already formatted once per key for the bibliography page: the plugin reuses those, cleaned
+    up the way it cleans its own (tests/test_site.py checks that both agree)."""
     registry = getattr(config.plugins.get("bibtex"), "registry", None)
-    if registry is None or hasattr(registry, "kb_reference_cache"):
+    if registry is None or not hasattr(registry, "style"):  # pandoc mode: its own cache, its own style
         return
     format_reference = registry.reference_text
-    registry.kb_reference_cache = {}
+    ready = {key: bibtex_footnote_text(text) for key, text in references.items()}
 
     def reference_text(citation) -> str:
-        if citation.key not in registry.kb_reference_cache:
-            registry.kb_reference_cache[citation.key] = format_reference(citation)
-        return registry.kb_reference_cache[citation.key]
+        return ready[citation.key] if citation.key in ready else format_reference(citation)
 
     registry.reference_text = reference_text
+
+
+def bibtex_footnote_text(reference: str) -> str:
+    """A reference as mkdocs-bibtex's SimpleRegistry writes it in a footnote."""
+    return reference.replace("\n", " ").replace("\\(", "(").replace("\\)", ")").replace("\\.", ".")
 
 
 def _build_date(root: Path) -> str:

@@ -37,3 +37,20 @@ def test_generated_files_match_golden(request):
     assert sorted(actual) == sorted(expected), "generated file set changed: run `make golden` if intended"
     for path in sorted(actual):
         assert actual[path] == expected[path], f"{path} differs from tests/golden/expected/{path}: run `make golden` if intended"
+
+
+def test_deferred_html_put_back_gives_the_inline_page():
+    """The MkDocs adapter lets list pages' claim lists and figures skip Markdown (placeholders,
+    filled into the finished HTML). Filling the placeholders must give exactly the inline page."""
+    from kb.render import Renderer
+
+    result = build(GOLDEN / "kb")
+    inline = Renderer(result.kb, result.derived).pages()
+    deferring = Renderer(result.kb, result.derived, defer_html=True)
+    skeletons = deferring.pages()
+    assert sorted(skeletons) == sorted(inline)
+    with_placeholders = [path for path, page in skeletons.items() if "<!-- kb-deferred:" in page]
+    assert {"timeline.md", "topics/checkpoints.md", "places/town.md", "organizations/agency.md"} <= set(with_placeholders)
+    for path in skeletons:
+        assert 'class="kb-claim"' not in skeletons[path], f"{path}: a claim block went through Markdown"
+        assert deferring.fill_deferred(path, skeletons[path]) == inline[path], path

@@ -133,6 +133,24 @@ def test_citations_are_rendered_everywhere(site):
     assert footnotes and "ASIAPRESS" in footnotes[0].get_text()
 
 
+@pytest.mark.parametrize("kb_root", [ROOT, ROOT / "tests" / "golden" / "kb"], ids=["seed", "golden"])
+def test_footnotes_are_the_text_mkdocs_bibtex_itself_would_write(kb_root):
+    """The hook hands mkdocs-bibtex the references the core formatted once per key instead of
+    letting it format each citation again: the text must be exactly the plugin's own."""
+    from hooks import bibtex_footnote_text
+    from kb.export import formatted_references
+    from mkdocs_bibtex.citation import Citation
+    from mkdocs_bibtex.registry import SimpleRegistry
+
+    result = build(kb_root)
+    assert result.ok, [str(p) for p in result.problems]
+    plugin = SimpleRegistry([str(p) for p in sorted((kb_root / "bib").rglob("*.bib"))])
+    ours = formatted_references(result.kb)
+    assert ours and set(ours) == set(plugin.bib_data.entries)
+    for key, text in ours.items():
+        assert bibtex_footnote_text(text) == plugin.reference_text(Citation(key)), key
+
+
 @pytest.fixture(scope="module")
 def indexed_text(site) -> dict[str, str]:
     """The text of Material's search index, joined per page URL."""

@@ -64,6 +64,8 @@ class Derived:
     places_of_source: dict[str, list[str]]
     organizations_of_source: dict[str, list[str]]
     sources_by_topic: dict[str, list[SourcePage]]
+    sources_by_place: dict[str, list[SourcePage]]
+    sources_by_organization: dict[str, list[SourcePage]]
     related_topics: dict[str, list[tuple[str, int]]]
     sources_newest_first: list[SourcePage]
     timeline: list[ClaimRef]
@@ -98,6 +100,8 @@ def derive(kb: KnowledgeBase) -> Derived:
         places_of_source=_union_per_source(kb, "places"),
         organizations_of_source=_union_per_source(kb, "organizations"),
         sources_by_topic={t: _unique_pages(refs) for t, refs in by_topic.items()},
+        sources_by_place={p: _unique_pages(refs) for p, refs in by_place.items()},
+        sources_by_organization={o: _unique_pages(refs) for o, refs in by_org.items()},
         related_topics=_related(kb, co_occurrence),
         sources_newest_first=sorted(
             kb.sources.values(), key=lambda p: (p.source.published.sort_key, p.slug), reverse=True

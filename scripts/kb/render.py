@@ -84,6 +84,26 @@ def _escape_text(value: str) -> str:
     return re.sub(r"\s*\n\s*", " ", escaped).strip()
 
 
+def h(value: object) -> str:
+    """A plain-text field for raw HTML (list pages' claim blocks, inline HTML on source pages).
+
+    Markdown syntax is neutralised with character references rather than backslashes, so the
+    result is inert both inside raw HTML blocks (where a backslash would show) and in Markdown.
+    """
+    return _escape_html(str(value))
+
+
+#: One pass over the text: HTML's specials, then Markdown's, as character references.
+_HTML_NEUTRAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                               **{c: f"&#{ord(c)};" for c in "\\`*_{}[]#+!@|"}})
+
+
+@lru_cache(maxsize=65536)
+def _escape_html(value: str) -> str:
+    escaped = value.translate(_HTML_NEUTRAL)
+    return re.sub(r"\s*\n\s*", " ", escaped).strip()
+
+
 def url(value: str) -> str:
     """A URL for a Markdown link target (already validated as http(s) by the schema)."""
     return value.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
@@ -112,6 +132,7 @@ def html_url(path: str, use_directory_urls: bool) -> str:
     return stem + "/"
 
 
+@lru_cache(maxsize=131072)  # pure, and called tens of thousands of times with the same few folders
 def html_link(here: str, target: str, use_directory_urls: bool, anchor: str | None = None) -> str:
     """A relative URL from page `here` to page `target`, for raw HTML (which MkDocs leaves alone)."""
     here_url = html_url(here, use_directory_urls)
@@ -129,10 +150,14 @@ def html_link(here: str, target: str, use_directory_urls: bool, anchor: str | No
 class Renderer:
     """Holds the Jinja environment and the derived indexes; one per build."""
 
-    def __init__(self, kb: KnowledgeBase, derived: Derived, use_directory_urls: bool = True):
+    def __init__(self, kb: KnowledgeBase, derived: Derived, use_directory_urls: bool = True,
+                 defer_html: bool = False):
         self.kb = kb
         self.derived = derived
         self.use_directory_urls = use_directory_urls
+        self.defer_html = defer_html
+        #: {page path: raw HTML fragments}, filled by the `deferred` filter when defer_html is on.
+        self.deferred: dict[str, list[str]] = {}
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=False,  # the output is Markdown; values go through the `text` filter
@@ -141,11 +166,15 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(text=text, url=url, evidence=EVIDENCE_LABELS.get, language=_language, fragment=text_fragment)
+        self.env.filters.update(text=text, h=h, url=url, evidence=EVIDENCE_LABELS.get, language=_language, fragment=text_fragment)
+        self.env.filters["deferred"] = self._defer
+        self.env.globals["claim_html"] = self.claim_html
+        self._claim_html: dict[tuple[str, str], str] = {}
         self.env.globals.update(
             kb=kb,
             d=derived,
             link=_link,
+            href=self.href,
             topic_path=topic_path,
             place_path=place_path,
             organization_path=organization_path,
@@ -157,6 +186,42 @@ class Renderer:
             references=self.references,
             corroboration=derived.corroboration,
         )
+
+    def claim_html(self, ref: ClaimRef, here: str) -> str:
+        """A claim's block on a list page, rendered once for all pages from which the sources'
+        folder has the same relative URL (its links all go to source pages) rather than once per
+        page: a claim appears on five or six list pages (its topics, places, organizations...)."""
+        key = (ref.ref, html_link(here, "sources/index.md", self.use_directory_urls))
+        if key not in self._claim_html:
+            self._claim_html[key] = self.env.get_template("_macros.md.j2").module.claim_block(ref, here)
+        return self._claim_html[key]
+
+    def href(self, here: str, target: str, anchor: str | None = None) -> str:
+        """A link for raw HTML from page `here` to page `target`, as the site will have it."""
+        return html_link(here, target, self.use_directory_urls, anchor)
+
+    def _defer(self, fragment: str, here: str) -> str:
+        """Raw HTML that Markdown has nothing to do with: the claim lists and figures of list pages.
+
+        At 1,000 sources these pages hold four times as many claims as all source pages
+        together, and pushing them through Python-Markdown and the search plugin's HTML parser
+        (which would drop them anyway: they are data-search-exclude) was most of the build.
+        With defer_html (the MkDocs adapter), the page gets a placeholder comment and
+        `fill_deferred` puts the fragment into the finished HTML; without it (`kb generate`,
+        export, golden tests), the fragment stays inline and the Markdown is self-contained.
+        """
+        if not self.defer_html:
+            return fragment
+        fragments = self.deferred.setdefault(here, [])
+        fragments.append(fragment)
+        return f"<!-- kb-deferred:{len(fragments) - 1} -->"
+
+    def fill_deferred(self, here: str, html_page: str) -> str:
+        """The finished HTML of page `here` with its deferred fragments in place."""
+        fragments = self.deferred.get(here)
+        if not fragments:
+            return html_page
+        return _DEFERRED.sub(lambda m: fragments[int(m.group(1))], html_page)
 
     def references(self) -> dict[str, str]:
         """Every BibTeX entry formatted once per build (pybtex plain style, like the footnotes)."""
@@ -170,6 +235,7 @@ class Renderer:
     def pages(self) -> dict[str, str]:
         """Every generated page, by its path under docs/."""
         kb, d = self.kb, self.derived
+        self.deferred = {}
         figures_by_page = {"timeline.md": self._timeline_svg, "places/index.md": self._map_svg}
         pages = {
             path: self._render(template, path, figure=figures_by_page[path](path) if path in figures_by_page else "")
@@ -183,11 +249,13 @@ class Renderer:
         for slug, place in kb.places.items():
             pages[place_path(slug)] = self._render(
                 "place.md.j2", place_path(slug), place=place, claims=d.by_place.get(slug, []),
+                sources=d.sources_by_place.get(slug, []),
                 children=[p for p in kb.places.values() if p.parent == slug],
             )
         for slug, org in kb.organizations.items():
             pages[organization_path(slug)] = self._render(
                 "organization.md.j2", organization_path(slug), org=org, claims=d.by_organization.get(slug, []),
+                sources=d.sources_by_organization.get(slug, []),
             )
         return pages
 
@@ -246,6 +314,9 @@ class Renderer:
         pages = self.pages()
         pages.update({source_path(slug): self.source_page(slug) for slug in self.kb.sources})
         return pages
+
+
+_DEFERRED = re.compile(r"<!-- kb-deferred:(\d+) -->")
 
 
 def _link(here: str, target: str, anchor: str | None = None) -> str:
