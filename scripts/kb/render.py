@@ -294,11 +294,11 @@ class Renderer:
 
     def cite_block(self, path: str, title: str, page_url: str, date: str) -> str:
         """'Cite this page': a formatted citation and a BibTeX entry of the page itself."""
-        return self._render("cite.md.j2", path, title=title, page_url=page_url, date=date,
+        return self._render("cite.html.j2", path, title=title, page_url=page_url, date=date,
                             key="nkbs-" + (re.sub(r"[^a-z0-9]+", "-", path[:-3].lower()).strip("-") or "home"))
 
     def backlinks_block(self, path: str, linking: list[tuple[str, str]]) -> str:
-        return self._render("backlinks.md.j2", path, linking=linking)
+        return self._render("backlinks.html.j2", path, linking=linking)
 
     def abbreviations(self) -> str:
         """Markdown abbreviation definitions for the short names of organizations (tooltips)."""
@@ -363,8 +363,11 @@ _H1 = re.compile(r"^#\s+(.+)$", re.M)
 
 
 def page_title(markdown: str, fallback: str) -> str:
+    """The plain text of a page's H1 (its Markdown escapes and character references undone)."""
     match = _H1.search(markdown)
-    return match.group(1).strip() if match else fallback
+    if not match:
+        return fallback
+    return html.unescape(re.sub(r"\\([\\`*_{}\[\]#+!|.()-])", r"\1", match.group(1))).strip()
 
 
 def backlinks(pages: dict[str, str]) -> dict[str, list[str]]:
