@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without installing it
 
 from kb import build  # noqa: E402
-from kb.render import Renderer, backlinks, page_title, source_path  # noqa: E402
+from kb.render import TEMPLATE_CACHE, Renderer, backlinks, page_title, source_path  # noqa: E402
 
 log = get_plugin_logger("kb")
 #: What one build computed, for the per-page events of the same build.
@@ -76,6 +76,12 @@ def on_files(files: Files, config) -> Files:
         date=_build_date(root),
     )
     return files
+
+
+def on_env(env, config, files):
+    """Keep the theme's compiled templates between the rebuilds of `mkdocs serve`."""
+    env.bytecode_cache = TEMPLATE_CACHE
+    return env
 
 
 @event_priority(100)  # before mkdocs-bibtex turns [@key] into footnotes
