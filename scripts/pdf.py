@@ -29,8 +29,9 @@ import tempfile
 import time
 import tomllib
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -162,7 +163,10 @@ def article_of(soup: BeautifulSoup, path: str) -> Tag:
     article = soup.find("article")
     if article is None:
         raise SystemExit(f"site/{path}index.html has no <article>: is this a Material for MkDocs build?")
-    for tag in article.select("a.headerlink, .md-content__button, .md-source-file, .md-feedback"):
+    # Screen-only: per-page "Cite this page" boxes (the PDF has the How to cite chapter) and
+    # "Pages that link here" (at 1,000 sources a topic's list repeats its Sources list, pages long).
+    for tag in article.select("a.headerlink, .md-content__button, .md-source-file, .md-feedback,"
+                              " details.kb-cite, #pages-that-link-here, ul.kb-backlinks"):
         tag.decompose()
     for details in article.find_all("details"):
         details["open"] = ""  # quotes folded on screen are printed open
@@ -316,31 +320,22 @@ class PrintDocument:
         return [page for section in self.sections for page in section.pages]
 
 
-def collect(site_dir: Path) -> PrintDocument:
+def collect(site_dir: Path, jobs: int = 2) -> PrintDocument:
     """Read the built site into chapters grouped by section, with links rewritten for the joined page."""
     site_dir = site_dir.resolve()
     grouped = ordered_sections(site_dir, site_page_paths(site_dir))
-    soups, articles, titles = {}, {}, {}
-    for path in (path for _, paths in grouped for path in paths):
-        soup = soups[path] = read_html(site_dir, path, only_article=True)
-        articles[path] = article_of(soup, path)
-        titles[path] = page_title(articles[path], soup)
-    sections = [
-        Section(SECTION_TITLES.get(name, name.replace("-", " ").capitalize()),
-                [PrintPage(path, titles[path]) for path in paths])
-        for name, paths in grouped
-    ]
-    home = read_html(site_dir, "" if "" in articles else next(iter(articles)))
+    paths = [path for _, members in grouped for path in members]
+    home = read_html(site_dir, "" if "" in paths else paths[0])
     site_url = _site_url(home)
-    anchors = {page.path: page.anchor for section in sections for page in section.pages}
-    for page in (page for section in sections for page in section.pages):
-        article = articles[page.path]
-        if section_of(page.path) not in FULL_CLAIM_SECTIONS:
-            compact_claims(article, soups[page.path])
-        page.ids = prefix_ids(article, page.anchor) | {page.anchor}
-        rewrite_links(article, page, anchors, site_url)
-        rewrite_assets(article, page, site_dir)
-        page.html = article.decode_contents()
+    anchors = {path: page_anchor(path) for path in paths}
+    # Each page is read and rewritten on its own, so the pages are shared out between processes:
+    # parsing and rewriting 1,000 source pages is pure Python, one core's work otherwise.
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(paths)))) as pool:
+        chapters = dict(zip(paths, pool.map(partial(chapter, site_dir, anchors, site_url), paths, chunksize=16)))
+    sections = [
+        Section(SECTION_TITLES.get(name, name.replace("-", " ").capitalize()), [chapters[path] for path in members])
+        for name, members in grouped
+    ]
     body = home.body
     return PrintDocument(
         site_name=_meta(home, "site_name") or (home.title.get_text(strip=True) if home.title else "Knowledge base"),
@@ -353,6 +348,20 @@ def collect(site_dir: Path) -> PrintDocument:
         body_attrs={k: v for k, v in (body.attrs.items() if body else []) if k.startswith("data-md-color") or k == "dir"},
         sections=sections,
     )
+
+
+def chapter(site_dir: Path, anchors: dict[str, str], site_url: str, path: str) -> PrintPage:
+    """One page of the site, read and rewritten as a chapter of the joined document."""
+    soup = read_html(site_dir, path, only_article=True)
+    article = article_of(soup, path)
+    page = PrintPage(path, page_title(article, soup))
+    if section_of(path) not in FULL_CLAIM_SECTIONS:
+        compact_claims(article, soup)
+    page.ids = prefix_ids(article, page.anchor) | {page.anchor}
+    rewrite_links(article, page, anchors, site_url)
+    rewrite_assets(article, page, site_dir)
+    page.html = article.decode_contents()
+    return page
 
 
 def _site_url(home: BeautifulSoup) -> str:
@@ -518,10 +527,8 @@ def merge_parts(part_files: list[Path], parts: list[Part], sections: list[Sectio
             # would carry them, but rename the stand-ins' names that collide with the real ones.)
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
             merged.pages.extend(source.pages)
-        anchors = part.anchors
         for name, dest in source.Root.get("/Dests", pikepdf.Dictionary()).items():
-            owner = owner_anchor(name[1:])
-            if owner in anchors or (not owner.startswith("page:") and name not in dests):
+            if _kept_destination(name, part, dests):
                 number = first + index_of[dest[0].objgen]
                 dests[name] = pikepdf.Array([merged.pages[number].obj, *list(dest)[1:]])
                 pages_of[name[1:]] = number + 1
@@ -533,6 +540,32 @@ def merge_parts(part_files: list[Path], parts: list[Part], sections: list[Sectio
     merged.save(pdf_file)
     for source in opened:
         source.close()
+    return pages_of
+
+
+def _kept_destination(name: str, part: Part, taken) -> bool:
+    """A part's named destination goes into the merged PDF if it is an id of one of the part's own
+    chapters, or a document-level id no part has given yet; the stand-ins for ids of other parts go."""
+    owner = owner_anchor(name[1:])
+    return owner in part.anchors or (not owner.startswith("page:") and name not in taken)
+
+
+def destination_pages(part_files: list[Path], parts: list[Part]) -> dict[str, int]:
+    """The page (1-based) every named destination will have in the merged PDF, read from the parts
+    without merging them: the page numbers for the table of contents cost seconds, not a merge."""
+    import pikepdf
+
+    pages_of: dict[str, int] = {}
+    taken: set[str] = set()
+    first = 0
+    for part_file, part in zip(part_files, parts):
+        with pikepdf.open(part_file) as source:
+            index_of = {page.obj.objgen: number for number, page in enumerate(source.pages)}
+            for name, dest in source.Root.get("/Dests", pikepdf.Dictionary()).items():
+                if _kept_destination(name, part, taken):
+                    taken.add(name)
+                    pages_of[name[1:]] = first + index_of[dest[0].objgen] + 1
+            first += len(source.pages)
     return pages_of
 
 
@@ -619,7 +652,7 @@ def make_pdf(site_dir: Path, pdf_file: Path, html_file: Path | None = None,
     the page numbers the merged PDF gives, until they are stable. Returns timings."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    document = collect(site_dir)
+    document = collect(site_dir, jobs)
     timings["join"] = time.perf_counter() - started
     if broken := broken_internal_links(document):
         print(f"warning: {len(broken)} internal link(s) lead nowhere in the PDF: {', '.join(broken[:5])}",
@@ -635,7 +668,7 @@ def make_pdf(site_dir: Path, pdf_file: Path, html_file: Path | None = None,
         print_parts(document, parts, range(len(parts)), numbers, date, work, chromium, timings, jobs)
         for _ in range(max_passes):
             started = time.perf_counter()
-            destinations = merge_parts(part_files, parts, document.sections, pdf_file)
+            destinations = destination_pages(part_files, parts)
             timings["merge"] = timings.get("merge", 0.0) + time.perf_counter() - started
             missing = [p.anchor for p in document.pages if p.anchor not in destinations]
             if missing:
@@ -647,6 +680,12 @@ def make_pdf(site_dir: Path, pdf_file: Path, html_file: Path | None = None,
             print_parts(document, parts, range(1), numbers, date, work, chromium, timings, jobs)
         else:
             print("warning: page numbers did not settle; the table of contents may be off by a page", file=sys.stderr)
+            destinations = destination_pages(part_files, parts)
+        started = time.perf_counter()
+        merged = merge_parts(part_files, parts, document.sections, pdf_file)
+        timings["merge"] += time.perf_counter() - started
+        if merged != destinations:
+            raise SystemExit("internal error: the merged PDF's destinations are not the ones counted in its parts")
     timings["parts"] = len(parts)
     if html_file is not None:
         html_file.parent.mkdir(parents=True, exist_ok=True)
@@ -685,7 +724,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-html", type=Path, help="also keep the joined print page at this path")
     parser.add_argument("--part-mb", type=float, default=4.0,
                         help="HTML per chromium run, in MB (default 4): smaller parts need less memory")
-    parser.add_argument("--jobs", type=int, default=2, help="chromium runs at a time (default 2)")
+    parser.add_argument("--jobs", type=int, default=2, help="processes reading pages, and chromium runs, at a time (default 2)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     site_dir = (args.site_dir or root / "site").resolve()
