@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from kb import build
 from kb.derive import origin
-from kb.render import html_link, text, text_fragment
+from kb.render import h, html_link, text, text_fragment
 
 FIXTURE = Path(__file__).parent / "golden" / "kb"
 
@@ -61,6 +62,24 @@ def test_corroboration_is_symmetric(fixture):
 ])
 def test_text_filter_makes_fields_inert(value, expected):
     assert text(value) == expected
+
+
+@pytest.mark.parametrize("value", [
+    "<script>alert(1)</script>", '" onmouseover="x', "[x](javascript:alert(1))", "[@fake]",
+    "*bold* a|b `code` __u__ \\ {: .x } # h", "AT&T & <b>",
+])
+def test_h_filter_makes_fields_inert_in_raw_html_and_markdown(value):
+    """List pages' claims are raw HTML put in after Markdown; source pages use `h` in Markdown.
+    Either way the value must come back as exactly its own text, with no tag and no markup."""
+    import markdown
+    from bs4 import BeautifulSoup
+
+    escaped = h(value)
+    assert not set(re.sub(r"&#?\w+;", "", escaped)) & set("<>\"`*_[]{}#|@\\&")
+    raw = BeautifulSoup(f'<p title="{escaped}">{escaped}</p>', "lxml").p
+    assert raw.get_text() == value and raw["title"] == value and not raw.find_all(True)
+    rendered = BeautifulSoup(markdown.markdown(f"Text: {escaped}", extensions=["attr_list"]), "lxml").p
+    assert rendered.get_text() == f"Text: {value}" and not rendered.find_all(True)
 
 
 @pytest.mark.parametrize("here, target, directory_urls, expected", [
