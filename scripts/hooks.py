@@ -110,6 +110,12 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+@event_priority(100)  # before any other plugin reads the page's HTML
+def on_page_content(html: str, page, config, files) -> str:
+    """Put in the raw HTML that skipped Markdown but belongs in the search index (claims of source pages)."""
+    return _state["renderer"].fill_deferred(page.file.src_uri, html, indexed=True)
+
+
 @event_priority(100)  # before csp_hook hashes the page's inline scripts and styles
 def on_post_page(output: str, page, config) -> str:
     """Put the raw HTML that skipped Markdown (claim lists, figures) into the finished page."""

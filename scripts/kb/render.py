@@ -178,8 +178,8 @@ class Renderer:
         self.derived = derived
         self.use_directory_urls = use_directory_urls
         self.defer_html = defer_html
-        #: {page path: raw HTML fragments}, filled by the `deferred` filter when defer_html is on.
-        self.deferred: dict[str, list[str]] = {}
+        #: {(kind, page path): raw HTML fragments}, filled by the `deferred` filter when defer_html is on.
+        self.deferred: dict[tuple[str, str], list[str]] = {}
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=False,  # the output is Markdown; values go through the `text` filter
@@ -207,6 +207,7 @@ class Renderer:
             by_year=_by_year,
             downloads=export.DOWNLOADS,
             references=self.references,
+            defer_html=defer_html,
             corroboration=derived.corroboration,
         )
 
@@ -223,28 +224,31 @@ class Renderer:
         """A link for raw HTML from page `here` to page `target`, as the site will have it."""
         return html_link(here, target, self.use_directory_urls, anchor)
 
-    def _defer(self, fragment: str, here: str) -> str:
-        """Raw HTML that Markdown has nothing to do with: the claim lists and figures of list pages.
+    def _defer(self, fragment: str, here: str, indexed: bool = False) -> str:
+        """Raw HTML that Markdown has nothing to do with: claim blocks, figures, cite boxes.
 
-        At 1,000 sources these pages hold four times as many claims as all source pages
-        together, and pushing them through Python-Markdown and the search plugin's HTML parser
-        (which would drop them anyway: they are data-search-exclude) was most of the build.
-        With defer_html (the MkDocs adapter), the page gets a placeholder comment and
-        `fill_deferred` puts the fragment into the finished HTML; without it (`kb generate`,
-        export, golden tests), the fragment stays inline and the Markdown is self-contained.
+        At 1,000 sources the list pages hold 4.4 times as many claims as the source pages, and
+        pushing them through Python-Markdown and the search plugin's HTML parser (which would
+        drop them anyway: they are data-search-exclude) was most of the build. With defer_html
+        (the MkDocs adapter), the page gets a placeholder comment and `fill_deferred` puts the
+        fragment in after Markdown: `indexed` fragments (the claims of source pages) before the
+        search plugin reads the page, the others into the finished HTML. Without defer_html
+        (`kb generate`, export, golden tests) the fragment stays inline: self-contained Markdown.
         """
         if not self.defer_html:
             return fragment
-        fragments = self.deferred.setdefault(here, [])
+        kind = "indexed" if indexed else "deferred"
+        fragments = self.deferred.setdefault((kind, here), [])
         fragments.append(fragment)
-        return f"<!-- kb-deferred:{len(fragments) - 1} -->"
+        return f"<!-- kb-{kind}:{len(fragments) - 1} -->"
 
-    def fill_deferred(self, here: str, html_page: str) -> str:
-        """The finished HTML of page `here` with its deferred fragments in place."""
-        fragments = self.deferred.get(here)
+    def fill_deferred(self, here: str, html_page: str, indexed: bool = False) -> str:
+        """The HTML of page `here` with its deferred (or, with `indexed`, its indexed) fragments in place."""
+        kind = "indexed" if indexed else "deferred"
+        fragments = self.deferred.get((kind, here))
         if not fragments:
             return html_page
-        return _DEFERRED.sub(lambda m: fragments[int(m.group(1))], html_page)
+        return _PLACEHOLDERS[kind].sub(lambda m: fragments[int(m.group(1))], html_page)
 
     def references(self) -> dict[str, str]:
         """Every BibTeX entry formatted once per build (pybtex plain style, like the footnotes)."""
@@ -339,7 +343,7 @@ class Renderer:
         return pages
 
 
-_DEFERRED = re.compile(r"<!-- kb-deferred:(\d+) -->")
+_PLACEHOLDERS = {kind: re.compile(rf"<!-- kb-{kind}:(\d+) -->") for kind in ("deferred", "indexed")}
 
 
 def _link(here: str, target: str, anchor: str | None = None) -> str:
