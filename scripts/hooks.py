@@ -3,8 +3,10 @@
 Once per build it runs the core (load -> check -> derive -> render), reports content problems
 one line each, and adds the generated pages and downloads as in-memory files (nothing
 generated is ever written into docs/). Per page it composes source pages from their front
-matter, and appends the backlinks, "Cite this page" and the abbreviation tooltips; after
-rendering it puts back the raw HTML that skipped Markdown (claim lists and figures of list pages).
+matter, and appends the backlinks, "Cite this page" and the abbreviation tooltips. After
+Markdown it puts in the raw HTML that skipped it (Renderer(defer_html=True)): the claims of a
+source page before the search plugin reads the page, the claim lists and figures of list pages,
+the backlinks and cite box into the finished HTML, out of the search index.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import os
-import tempfile
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
