@@ -415,6 +415,8 @@ class SizeResult:
     source_html_bytes: int  # average per source page
     first_view: dict[str, int]  # of the first synthetic source page: path -> gzipped bytes
     pdf: Run | None = None
+    pdf_bytes: int = 0
+    pdf_pages: int = 0
 
     @property
     def seconds_per_page(self) -> float:
@@ -455,7 +457,14 @@ def measure_size(sources: int, work: Path, repeat: int, pdf: bool) -> SizeResult
     if pdf and (PROJECT / "scripts" / "pdf.py").exists():
         print(f"[{sources}] PDF", flush=True)
         # The site was just built: time the PDF alone (joining, printing, merging).
-        result.pdf = measure([sys.executable, str(PROJECT / "scripts" / "pdf.py"), "--no-build", "--site-dir", str(site)], root)
+        pdf_file = work / f"kb-{sources}.pdf"
+        result.pdf = measure([sys.executable, str(PROJECT / "scripts" / "pdf.py"), "--no-build", "--site-dir", str(site),
+                              "--out", str(pdf_file)], root)
+        if result.pdf.returncode == 0:
+            import pikepdf  # installed with the project (pdf.py merges with it)
+
+            with pikepdf.open(pdf_file) as document:
+                result.pdf_bytes, result.pdf_pages = pdf_file.stat().st_size, len(document.pages)
     return result
 
 
@@ -692,14 +701,15 @@ def machine() -> dict[str, str]:
 def size_rows(sizes: list[SizeResult]) -> list[list[str]]:
     header = ["sources", "pages", "generate s", "generate MB", "build s", "build CPU s", "build MB", "floor s", "floor CPU s", "floor MB",
               "s/page",
-              "site MB", "search index KB (gz)", "HTML/source KB", "first view KB (gz)", "PDF s"]
+              "site MB", "search index KB (gz)", "HTML/source KB", "first view KB (gz)", "PDF s", "PDF MB", "PDF pages"]
     rows = [header]
     for r in sizes:
         rows.append([f"{r.sources:,}", f"{r.pages:,}", f"{r.generate.seconds}", f"{r.generate.peak_mb:.0f}", f"{r.build.seconds}", f"{r.build.cpu_seconds}",
                      f"{r.build.peak_mb:.0f}", f"{r.floor.seconds}", f"{r.floor.cpu_seconds}", f"{r.floor.peak_mb:.0f}", f"{r.seconds_per_page:.4f}",
                      f"{r.site_bytes / 1e6:.1f}", f"{r.search_index_bytes / 1000:,.0f} ({r.search_index_gzip_bytes / 1000:,.0f})",
                      f"{r.source_html_bytes / 1000:.1f}", f"{sum(r.first_view.values()) / 1000:,.0f}",
-                     f"{r.pdf.seconds}" if r.pdf else "–"])
+                     f"{r.pdf.seconds}" if r.pdf else "–",
+                     f"{r.pdf_bytes / 1e6:.1f}" if r.pdf_bytes else "–", f"{r.pdf_pages:,}" if r.pdf_pages else "–"])
     return rows
 
 
