@@ -62,6 +62,16 @@ def test_synthetic_knowledge_base_and_its_floor_build_strictly(synthetic, tmp_pa
         assert html.select('[id^="claim-"]'), f"{slug}: claims are rendered with their anchors"
         assert "[@" not in html.get_text(), f"{slug}: every citation was resolved by mkdocs-bibtex"
 
+    page = tmp_path / "site" / "sources" / slugs[0] / "index.html"
+    view, search = bench.first_view(tmp_path / "site", page), bench.first_search(tmp_path / "site", page)
+    assert f"sources/{slugs[0]}/index.html" in view and "assets/search-on-demand.js" in view
+    assert any(p.startswith("assets/javascripts/bundle.") for p in view) and any(p.endswith(".woff2") or p.endswith(".css") for p in view)
+    assert any(p.startswith("assets/javascripts/workers/search.") for p in view), "the worker starts with the page"
+    assert "search/search_index.json" not in view, "the index waits for the first search"
+    assert {"search/search_index.json", "assets/javascripts/lunr/min/lunr.ko.min.js",
+            "assets/javascripts/lunr/min/lunr.multi.min.js"} <= set(search)
+    assert all(size > 0 for size in (*view.values(), *search.values()))
+
     generated = tmp_path / "generated"
     assert subprocess.run(bench.generate_command(root, generated), env=bench.bench_env(), capture_output=True).returncode == 0
     floor = bench.write_floor(root, generated, tmp_path / "floor")

@@ -57,3 +57,64 @@ def test_query_in_the_address_opens_the_results(web):
     web.open("/?q=Hyesan")
     paths = settled_result_paths(web.page)
     assert "/places/hyesan/" in paths, paths
+
+
+# --- The index is fetched when a reader starts to search (docs/assets/search-on-demand.js) --------
+
+INDEX_PATH = "/search/search_index.json"
+
+
+@pytest.fixture
+def fresh(playwright_browser, site_url):
+    """A new context (empty cache) that lists the paths of the requests its page makes."""
+    from .browserkit import browsing
+
+    with browsing(playwright_browser, site_url) as b:
+        b.requested = []
+        b.page.on("request", lambda request: b.requested.append(urlsplit(request.url).path))
+        yield b
+
+
+def test_a_page_view_does_not_fetch_the_search_index(fresh):
+    fresh.open("/sources/", wait_until="networkidle")
+    fresh.page.wait_for_timeout(500)
+    assert INDEX_PATH not in fresh.requested, fresh.requested
+    assert any(path.endswith(".js") and "/workers/search" in path for path in fresh.requested), \
+        "the search worker itself still starts with the page"
+
+
+def test_clicking_the_search_box_fetches_the_index_and_finds(fresh):
+    fresh.open("/sources/", wait_until="networkidle")
+    box = fresh.page.locator(SEARCH_INPUT)
+    box.click()
+    box.fill("Hyesan")
+    box.press("End")
+    assert "/places/hyesan/" in settled_result_paths(fresh.page, timeout=10)
+    assert fresh.requested.count(INDEX_PATH) == 1
+    assert not fresh.recorder.console_errors and not fresh.recorder.page_errors
+
+
+def test_the_keyboard_shortcut_fetches_the_index(fresh):
+    fresh.open("/", wait_until="networkidle")
+    assert INDEX_PATH not in fresh.requested
+    fresh.page.keyboard.press("/")  # Material focuses the search box
+    fresh.page.keyboard.type("inminban")
+    assert "/topics/inminban-surveillance/" in settled_result_paths(fresh.page, timeout=10)
+    assert INDEX_PATH in fresh.requested
+
+
+def test_opening_search_on_a_phone_fetches_the_index(fresh):
+    fresh.page.set_viewport_size({"width": 390, "height": 844})
+    fresh.open("/", wait_until="networkidle")
+    assert INDEX_PATH not in fresh.requested
+    with fresh.page.expect_request(lambda request: urlsplit(request.url).path == INDEX_PATH, timeout=5000):
+        fresh.page.locator("label.md-header__button[for='__search']").click()
+    fresh.page.locator(SEARCH_INPUT).fill("Hyesan")
+    assert "/places/hyesan/" in settled_result_paths(fresh.page, timeout=10)
+
+
+def test_arriving_from_a_result_highlights_the_words(fresh):
+    """A result link carries ?h=: the page fetches the index at once to highlight the words."""
+    fresh.open("/places/hyesan/?h=Hyesan", wait_until="networkidle")
+    assert INDEX_PATH in fresh.requested
+    fresh.page.locator("article mark").first.wait_for(timeout=5000)
