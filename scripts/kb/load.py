@@ -375,8 +375,9 @@ def _load_bib(root: Path, problems: list[Problem], unparsed_keys: set[str]) -> d
             continue
         if not data.entries:
             problems.append(Problem(rel, None, "", "no BibTeX entry found: an entry starts with '@misc{key,' (run `make new-source`)"))
+        lines = _entry_lines(text)
         for key, entry in data.entries.items():
-            line = _bib_line(text, key)
+            line = lines.get(key.lower(), 1)
             if not re.match(BIB_KEY, key):
                 problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is not valid: use letters, digits, '_' and '-' only, then a comma"))
                 continue
@@ -411,6 +412,18 @@ def _parse_bib(text: str, rel: str, problems: list[Problem]) -> BibliographyData
 
 
 _ENTRY_START = re.compile(r"@\w+\s*\{\s*([^,\s{}]+)\s*,")
+
+
+def _entry_lines(text: str) -> dict[str, int]:
+    """{lower-case key: line of its first entry} for a whole file, in one pass (one regex per key was
+    a tenth of loading 1,000 sources)."""
+    lines: dict[str, int] = {}
+    line, position = 1, 0
+    for match in _ENTRY_START.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        lines.setdefault(match.group(1).lower(), line)
+    return lines
 
 
 def _bib_line(text: str, key: str, occurrence: int = 1) -> int:
