@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without installing it
@@ -90,7 +90,7 @@ def on_env(env, config, files):
 def on_page_markdown(markdown: str, page, config, files) -> str:
     path = page.file.src_uri
     if path in _state["sources"]:
-        markdown = _state["sources"][path]
+        markdown = _state["sources"].pop(path)  # the page keeps it from here on
     renderer: Renderer = _state["renderer"]
     # The full address when the site's is known (SITE_URL, set for the hosted site), else the path.
     page_url = config.site_url + page.url if config.site_url else (page.url or "./")
@@ -113,15 +113,34 @@ def on_page_context(context, page, config, nav):
 
 
 @event_priority(100)  # before any other plugin reads the page's HTML
-def on_page_content(html: str, page, config, files) -> str:
+def _fill_indexed(html: str, page, config, files) -> str:
     """Put in the raw HTML that skipped Markdown but belongs in the search index (claims of source pages)."""
     return _state["renderer"].fill_deferred(page.file.src_uri, html, indexed=True)
 
 
+@event_priority(-100)  # after every other plugin has read the page's Markdown
+def _release_markdown(html: str, page, config, files) -> str:
+    """MkDocs keeps every page's Markdown and HTML until the build ends, though it reads neither once
+    the page is written (the title comes from the render). Letting them go keeps the memory of a
+    build closer to one page's worth per page. "" rather than None: None means "not read yet"."""
+    page.markdown = ""
+    return html
+
+
 @event_priority(100)  # before csp_hook hashes the page's inline scripts and styles
-def on_post_page(output: str, page, config) -> str:
+def _fill_deferred(output: str, page, config) -> str:
     """Put the raw HTML that skipped Markdown (claim lists, figures) into the finished page."""
     return _state["renderer"].fill_deferred(page.file.src_uri, output)
+
+
+@event_priority(-100)  # after every other plugin's on_post_page: the page is about to be written
+def _release_content(output: str, page, config) -> str:
+    page.content = ""
+    return output
+
+
+on_page_content = CombinedEvent(_fill_indexed, _release_markdown)
+on_post_page = CombinedEvent(_fill_deferred, _release_content)
 
 
 def _give_bibtex_one_file(config) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import quote as quote_url
@@ -179,7 +180,7 @@ class Renderer:
         self.use_directory_urls = use_directory_urls
         self.defer_html = defer_html
         #: {(kind, page path): raw HTML fragments}, filled by the `deferred` filter when defer_html is on.
-        self.deferred: dict[tuple[str, str], list[str]] = {}
+        self.deferred: dict[tuple[str, str], list[str | Callable[[], str]]] = {}
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=False,  # the output is Markdown; values go through the `text` filter
@@ -191,6 +192,7 @@ class Renderer:
         )
         self.env.filters.update(text=text, h=h, url=url, evidence=EVIDENCE_LABELS.get, language=_language, fragment=text_fragment)
         self.env.filters["deferred"] = self._defer
+        self.env.globals["render_later"] = self._render_later
         self.env.globals["claim_html"] = self.claim_html
         self._claim_html: dict[tuple[str, str], str] = {}
         self.env.globals.update(
@@ -242,13 +244,25 @@ class Renderer:
         fragments.append(fragment)
         return f"<!-- kb-{kind}:{len(fragments) - 1} -->"
 
+    def _render_later(self, here: str, macro: Callable[..., str], *args: object) -> str:
+        """Like `deferred`, but the fragment is made when it is put in (`fill_deferred`), not now.
+
+        For the claim lists of list pages: together they hold every claim four or five times
+        (the timeline alone holds them all), so storing them rendered from the start of the build
+        to the end was most of the generation's memory (50 MB at 1,000 sources). Without
+        defer_html the macro is called at once."""
+        if not self.defer_html:
+            return macro(*args)
+        return self._defer(partial(macro, *args), here)
+
     def fill_deferred(self, here: str, html_page: str, indexed: bool = False) -> str:
-        """The HTML of page `here` with its deferred (or, with `indexed`, its indexed) fragments in place."""
+        """The HTML of page `here` with its deferred (or, with `indexed`, its indexed) fragments in place.
+        Each page is filled once per build: its fragments are let go (memory grows with the site)."""
         kind = "indexed" if indexed else "deferred"
-        fragments = self.deferred.get((kind, here))
+        fragments = self.deferred.pop((kind, here), None)
         if not fragments:
             return html_page
-        return _PLACEHOLDERS[kind].sub(lambda m: fragments[int(m.group(1))], html_page)
+        return _PLACEHOLDERS[kind].sub(lambda m: _made(fragments[int(m.group(1))]), html_page)
 
     def references(self) -> dict[str, str]:
         """Every BibTeX entry formatted once per build (pybtex plain style, like the footnotes)."""
@@ -341,6 +355,10 @@ class Renderer:
         pages = self.pages()
         pages.update({source_path(slug): self.source_page(slug) for slug in self.kb.sources})
         return pages
+
+
+def _made(fragment: str | Callable[[], str]) -> str:
+    return fragment() if callable(fragment) else fragment
 
 
 _PLACEHOLDERS = {kind: re.compile(rf"<!-- kb-{kind}:(\d+) -->") for kind in ("deferred", "indexed")}
