@@ -80,3 +80,19 @@ def test_synthetic_knowledge_base_and_its_floor_build_strictly(synthetic, tmp_pa
     assert result.returncode == 0, f"strict build of the floor failed:\n{result.stderr[-4000:]}"
     page = (tmp_path / "floor-site" / "sources" / slugs[0] / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"\[@[\w-]+", page), "the floor has no citations to resolve"
+
+
+def test_measure_reports_the_commands_own_peak_memory_and_stops_it_at_the_limit(tmp_path):
+    """The benchmark may be large when it starts a step (it has just read a search index): the
+    step's peak must be its own. A step past its time limit is stopped and marked so."""
+    ballast = bytearray(200 * 1024 * 1024)
+    ballast[::4096] = b"\1" * len(ballast[::4096])  # 200 MB resident in this process
+    small = bench.measure([sys.executable, "-c", "print('ok')"], tmp_path)
+    assert small.returncode == 0 and "ok" in small.output and not small.stopped
+    assert small.peak_mb < 100, f"{small.peak_mb} MB: the benchmark's own memory was counted"
+    grows = "x = bytearray(150 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096]); import time; time.sleep(30)"
+    stopped = bench.measure([sys.executable, "-c", grows], tmp_path, limit=3)
+    assert stopped.stopped and stopped.returncode != 0 and stopped.seconds < 20
+    assert 150 <= stopped.peak_mb < 300, stopped.peak_mb
+    assert str(stopped).startswith("> ")
+    del ballast
