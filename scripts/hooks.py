@@ -6,7 +6,8 @@ generated is ever written into docs/). Per page it composes source pages from th
 matter, and appends the backlinks, "Cite this page" and the abbreviation tooltips. After
 Markdown it puts in the raw HTML that skipped it (Renderer(defer_html=True)): the claims of a
 source page before the search plugin reads the page, the claim lists and figures of list pages,
-the backlinks and cite box into the finished HTML, out of the search index.
+the backlinks and cite box into the finished HTML, out of the search index. It lets go of each
+page's Markdown and HTML once they are used, which MkDocs would keep to the end of the build.
 """
 
 from __future__ import annotations
