@@ -820,7 +820,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf", action="store_true", help="also time the PDF (scripts/pdf.py)")
     parser.add_argument("--no-seed", action="store_true", help="skip the serve-rebuild and first-view measures")
     parser.add_argument("--repeat", type=int, default=1, help="runs per step; the fastest counts")
-    parser.add_argument("--profile", action="store_true", help="profile generation and build at the largest size even if every target is met")
+    profiling = parser.add_mutually_exclusive_group()
+    profiling.add_argument("--profile", action="store_true", help="profile generation and build at the largest size even if every target is met")
+    profiling.add_argument("--no-profile", action="store_true", help="do not profile, even if a target is missed (at 10,000 sources: about 20 minutes)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary knowledge bases and sites")
     parser.add_argument("--out", type=Path, default=PROJECT / "bench-results")
     args = parser.parse_args(argv)
@@ -842,7 +844,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for v in checks:
             print(f"{'PASS' if v.passed else 'MISS'}  {v.target}: {v.measured}")
-        if results and (args.profile or not all(v.passed for v in checks)):
+        if results and not args.no_profile and (args.profile or not all(v.passed for v in checks)):
             largest = results[-1].sources
             print(f"\nProfiles at {largest:,} sources (a target was missed); full text in {args.out}/profile-*.txt")
             print(profile_size(largest, work, args.out))
