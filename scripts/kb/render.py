@@ -179,7 +179,7 @@ class Renderer:
         self.derived = derived
         self.use_directory_urls = use_directory_urls
         self.defer_html = defer_html
-        #: {(kind, page path): raw HTML fragments}, filled by the `deferred` filter when defer_html is on.
+        #: {(kind, page path): raw HTML fragments, or what makes them}, filled by `deferred` and `render_later` when defer_html is on.
         self.deferred: dict[tuple[str, str], list[str | Callable[[], str]]] = {}
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
@@ -226,7 +226,7 @@ class Renderer:
         """A link for raw HTML from page `here` to page `target`, as the site will have it."""
         return html_link(here, target, self.use_directory_urls, anchor)
 
-    def _defer(self, fragment: str, here: str, indexed: bool = False) -> str:
+    def _defer(self, fragment: str | Callable[[], str], here: str, indexed: bool = False) -> str:
         """Raw HTML that Markdown has nothing to do with: claim blocks, figures, cite boxes.
 
         At 1,000 sources the list pages hold 4.4 times as many claims as the source pages, and
