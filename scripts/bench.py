@@ -52,6 +52,8 @@ from kb.check import CITATION_BLOCK  # noqa: E402
 
 DEFAULT_SIZES = [100, 1000]
 LARGE_SIZE = 10_000
+#: The address the first-view measures give a built site, to resolve its relative links.
+SITE_BASE = "http://site.invalid/"
 FLOOR_LIMIT = 2  # the floor is stopped after this many times the full build: the build is then < 0.5× the floor
 #: Folders of a knowledge base that the benchmark writes itself; everything else in the config
 #: that names a project path (hooks, watched scripts, a CSL file...) points back at the project.
@@ -613,7 +615,7 @@ def first_view(site: Path, page: Path) -> dict[str, int]:
     icons and fonts it references, and Material's search worker, which starts with every page.
     The search index and lunr's language files wait until the reader starts to search
     (docs/assets/search-on-demand.js; tests/browser/test_search.py checks both in chromium)."""
-    base = "http://site.invalid/"
+    base = SITE_BASE
     page_url = urljoin(base, page.relative_to(site).as_posix())
     soup = BeautifulSoup(page.read_bytes(), "lxml")
     urls = [tag["href"] for tag in soup.select('link[rel~="stylesheet"][href], link[rel~="preload"][href], link[rel~="icon"][href]')]
@@ -635,7 +637,7 @@ def first_view(site: Path, page: Path) -> dict[str, int]:
 def first_search(site: Path, page: Path) -> dict[str, int]:
     """Gzipped bytes the first search from a page adds: the index, and lunr's files for each
     language other than English (plus lunr.multi when there are several), which the worker loads with it."""
-    base = "http://site.invalid/"
+    base = SITE_BASE
     config = _material_config(BeautifulSoup(page.read_bytes(), "lxml"))
     if not config.get("search"):
         return {}

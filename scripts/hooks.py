@@ -3,11 +3,12 @@
 Once per build it runs the core (load -> check -> derive -> render), reports content problems
 one line each, and adds the generated pages as in-memory files and the downloads from a
 temporary folder (nothing generated is ever written into docs/). Per page it composes source
-pages from their front matter, and appends the backlinks, "Cite this page" and the abbreviation tooltips. After
-Markdown it puts in the raw HTML that skipped it (Renderer(defer_html=True)): the claims of a
-source page before the search plugin reads the page, the claim lists and figures of list pages,
-the backlinks and cite box into the finished HTML, out of the search index. It lets go of each
-page's Markdown and HTML once they are used, which MkDocs would keep to the end of the build.
+pages from their front matter, and appends the backlinks, "Cite this page" and the
+abbreviation tooltips. After Markdown it puts in the raw HTML that skipped it
+(Renderer(defer_html=True)): the claims of a source page before the search plugin reads the
+page; the claim lists and figures of list pages, the backlinks and the cite box into the
+finished HTML, out of the search index. It lets go of each page's Markdown and HTML once they
+are used, which MkDocs would keep to the end of the build.
 """
 
 from __future__ import annotations
