@@ -65,7 +65,7 @@ def test_synthetic_knowledge_base_and_its_floor_build_strictly(synthetic, tmp_pa
     page = tmp_path / "site" / "sources" / slugs[0] / "index.html"
     view, search = bench.first_view(tmp_path / "site", page), bench.first_search(tmp_path / "site", page)
     assert f"sources/{slugs[0]}/index.html" in view and "assets/search-on-demand.js" in view
-    assert any(p.startswith("assets/javascripts/bundle.") for p in view) and any(p.endswith(".woff2") or p.endswith(".css") for p in view)
+    assert any(p.startswith("assets/javascripts/bundle.") for p in view) and any(p.endswith(".css") for p in view)
     assert any(p.startswith("assets/javascripts/workers/search.") for p in view), "the worker starts with the page"
     assert "search/search_index.json" not in view, "the index waits for the first search"
     assert {"search/search_index.json", "assets/javascripts/lunr/min/lunr.ko.min.js",

@@ -377,7 +377,7 @@ def _load_bib(root: Path, problems: list[Problem], unparsed_keys: set[str]) -> d
             problems.append(Problem(rel, None, "", "no BibTeX entry found: an entry starts with '@misc{key,' (run `make new-source`)"))
         lines = _entry_lines(text)
         for key, entry in data.entries.items():
-            line = lines.get(key.lower(), 1)
+            line = lines.get(key.lower(), [1])[0]
             if not re.match(BIB_KEY, key):
                 problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is not valid: use letters, digits, '_' and '-' only, then a comma"))
                 continue
@@ -403,7 +403,7 @@ def _parse_bib(text: str, rel: str, problems: list[Problem]) -> BibliographyData
         return BibTeXParser().parse_string(text)
     except BibliographyDataError as error:  # pybtex's "repeated bibliography entry: KEY", without a line
         key = str(error).rpartition(": ")[2]
-        line = _bib_line(text, key, occurrence=2)
+        line = (_entry_lines(text).get(key.lower(), []) + [1, 1])[1]  # where it is defined the second time
         problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is defined twice in this file: keep one"))
     except PybtexError as error:
         message = re.sub(r" in line \d+", "", str(error))
@@ -414,22 +414,16 @@ def _parse_bib(text: str, rel: str, problems: list[Problem]) -> BibliographyData
 _ENTRY_START = re.compile(r"@\w+\s*\{\s*([^,\s{}]+)\s*,")
 
 
-def _entry_lines(text: str) -> dict[str, int]:
-    """{lower-case key: line of its first entry} for a whole file, in one pass (one regex per key was
-    a tenth of loading 1,000 sources)."""
-    lines: dict[str, int] = {}
+def _entry_lines(text: str) -> dict[str, list[int]]:
+    """{lower-case key: the lines of the entries with that key} for a whole file, in one pass
+    (one regex per key was a tenth of loading 1,000 sources)."""
+    lines: dict[str, list[int]] = {}
     line, position = 1, 0
     for match in _ENTRY_START.finditer(text):
         line += text.count("\n", position, match.start())
         position = match.start()
-        lines.setdefault(match.group(1).lower(), line)
+        lines.setdefault(match.group(1).lower(), []).append(line)
     return lines
-
-
-def _bib_line(text: str, key: str, occurrence: int = 1) -> int:
-    """Line of the `occurrence`-th entry with this key (1 when not found)."""
-    starts = [m.start() for m in re.finditer(r"@\w+\s*\{\s*" + re.escape(key) + r"\s*,", text, re.I)]
-    return text[: starts[occurrence - 1]].count("\n") + 1 if len(starts) >= occurrence else 1
 
 
 def _handwritten_pages(root: Path) -> frozenset[str]:
