@@ -260,6 +260,11 @@ def test_every_page_has_backlinks_and_a_cite_box(site, kb_build):
     linking = article(html(site, "topics/border-security/")).find(id="pages-that-link-here").find_next("ul").get_text(" ")
     first_source = kb_build.derived.sources_by_topic["border-security"][0]
     assert first_source.source.title in linking
+    # A place page is linked from the source pages whose claims name it: those links are raw
+    # HTML (Renderer.page_link), not Markdown, and count all the same.
+    linking = article(html(site, "places/hyesan/")).find(id="pages-that-link-here").find_next("ul").get_text(" ")
+    naming = [p for p in kb_build.kb.sources.values() if any("hyesan" in c.places for c in p.source.claims)]
+    assert naming and all(p.source.title in linking for p in naming)
 
 
 def test_abbreviations_have_tooltips(site):

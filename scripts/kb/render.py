@@ -194,7 +194,10 @@ class Renderer:
         self.env.filters["deferred"] = self._defer
         self.env.globals["render_later"] = self._render_later
         self.env.globals["claim_html"] = self.claim_html
+        self.env.globals["page_link"] = self.page_link
         self._claim_html: dict[tuple[str, str], str] = {}
+        #: {page: pages it links to with `page_link`}: links in raw HTML that count as backlinks.
+        self.html_links: dict[str, set[str]] = {}
         self.env.globals.update(
             kb=kb,
             d=derived,
@@ -225,6 +228,12 @@ class Renderer:
     def href(self, here: str, target: str, anchor: str | None = None) -> str:
         """A link for raw HTML from page `here` to page `target`, as the site will have it."""
         return html_link(here, target, self.use_directory_urls, anchor)
+
+    def page_link(self, here: str, target: str, label: str) -> str:
+        """A link in raw HTML from page `here` to page `target`, which counts among the target's
+        backlinks as a Markdown link would (`backlinks` reads only Markdown)."""
+        self.html_links.setdefault(here, set()).add(target)
+        return f'<a href="{self.href(here, target)}">{h(label)}</a>'
 
     def _defer(self, fragment: str | Callable[[], str], here: str, indexed: bool = False) -> str:
         """Raw HTML that Markdown has nothing to do with: claim blocks, figures, cite boxes.
@@ -415,13 +424,14 @@ def page_title(markdown: str, fallback: str) -> str:
     return html.unescape(re.sub(r"\\([\\`*_{}\[\]#+!|.()-])", r"\1", match.group(1))).strip()
 
 
-def backlinks(pages: dict[str, str]) -> dict[str, list[str]]:
-    """For each page, the pages whose Markdown links to it (one pass over all links)."""
+def backlinks(pages: dict[str, str], html_links: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
+    """For each page, the pages that link to it: by a link in their Markdown, or by one the
+    renderer wrote as raw HTML (`Renderer.html_links`). One pass over all links."""
     found: dict[str, set[str]] = {path: set() for path in pages}
     for source, markdown in pages.items():
         base = posixpath.dirname(source)
-        for target in _MD_LINK.findall(markdown):
-            resolved = posixpath.normpath(posixpath.join(base, target))
+        targets = {posixpath.normpath(posixpath.join(base, target)) for target in _MD_LINK.findall(markdown)}
+        for resolved in targets | (html_links or {}).get(source, set()):
             if resolved in found and resolved != source:
                 found[resolved].add(source)
     return {path: sorted(linkers) for path, linkers in found.items()}
