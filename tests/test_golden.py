@@ -40,8 +40,8 @@ def test_generated_files_match_golden(request):
 
 
 def test_deferred_html_put_back_gives_the_inline_page():
-    """The MkDocs adapter lets list pages' claim lists and figures skip Markdown (placeholders,
-    filled into the finished HTML). Filling the placeholders must give exactly the inline page."""
+    """The MkDocs adapter lets list pages' claim lists and figures (and the table of sources) skip
+    Markdown (placeholders, filled into the HTML). Filling them must give exactly the inline page."""
     from kb.render import Renderer
 
     result = build(GOLDEN / "kb")
@@ -53,4 +53,6 @@ def test_deferred_html_put_back_gives_the_inline_page():
     assert {"timeline.md", "topics/checkpoints.md", "places/town.md", "organizations/agency.md"} <= set(with_placeholders)
     for path in skeletons:
         assert 'class="kb-claim"' not in skeletons[path], f"{path}: a claim block went through Markdown"
-        assert deferring.fill_deferred(path, skeletons[path]) == inline[path], path
+        filled = deferring.fill_deferred(path, deferring.fill_deferred(path, skeletons[path], indexed=True))
+        assert filled == inline[path], path
+    assert "<table>" in inline["sources/index.md"] and "<table>" not in skeletons["sources/index.md"]
