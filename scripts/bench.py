@@ -31,6 +31,7 @@ import queue
 import random
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -564,8 +565,14 @@ class ServeLog:
                 return when, seen
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        """Ctrl-C, as a contributor stops it: the build's scratch folder is removed at exit
+        (SIGTERM would skip that and leave it in /tmp)."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
 
 
 @dataclass
