@@ -9,6 +9,7 @@ import sys
 import time
 
 import pytest
+from bs4 import BeautifulSoup
 from fixtures.kbfactory import BIB, SLUG, SOURCE, case_params, make_kb
 from kb.check import MAX_QUOTE_WORDS
 from kbtest import ROOT, run_mkdocs_build
@@ -334,3 +335,20 @@ def test_strict_build_of_broken_content_fails_with_the_problem_lines(tmp_path):
     assert "3 content problem(s), listed above" in output
     assert "Traceback" not in output
     assert not (site / "index.html").exists()
+
+
+def test_source_page_title_is_the_front_matter_title(tmp_path):
+    """MkDocs gets a source page composed from its front matter, not the file: its title must still
+    be the front matter's, not the text of the rendered heading, where "&" is "&amp;"."""
+    kb = make_kb(tmp_path)
+    kb.edit(SOURCE, 'title: "Missing-person cases in Hyesan"', 'title: "Missing-person cases & arrests in Hyesan"')
+    _fixture_project(kb)
+    site = tmp_path / "site"
+    result = run_mkdocs_build(kb.root / "mkdocs.yml", site, strict=False)  # the fixture has no about/ pages
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (site / "sources" / SLUG / "index.html").read_text(encoding="utf-8")
+    assert "&amp;amp;" not in html
+    page = BeautifulSoup(html, "lxml")
+    assert page.title.get_text().startswith("Missing-person cases & arrests in Hyesan - ")
+    header = page.select_one(".md-header__topic[data-md-component=header-topic] .md-ellipsis")
+    assert header.get_text(strip=True) == "Missing-person cases & arrests in Hyesan"
