@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import contextmanager
 
 from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.database import BibliographyData, Entry, Person
+from pybtex.richtext import Text
 from pybtex.style.formatting.plain import Style as PlainStyle
 
 from .derive import ClaimRef, Derived
@@ -50,10 +52,32 @@ def formatted_references(kb: KnowledgeBase) -> dict[str, str]:
     """{key: reference as Markdown}, in pybtex's plain style — the style mkdocs-bibtex uses for footnotes."""
     style, backend = PlainStyle(), MarkdownBackend()
     data = bibliography_data(kb)
-    return {
-        key: style.format_entry(key, entry).text.render(backend).replace("\n", " ")
-        for key, entry in data.entries.items()
-    }
+    with _each_latex_string_parsed_once():
+        return {
+            key: style.format_entry(key, entry).text.render(backend).replace("\n", " ")
+            for key, entry in data.entries.items()
+        }
+
+
+@contextmanager
+def _each_latex_string_parsed_once():
+    """pybtex parses a field's LaTeX each time a style reads it (`Text.from_latex`), and most
+    strings recur: 1,000 entries made 5,864 parses of 524 distinct strings (outlet, access date,
+    year...), 40 % of the formatting time. Text objects are immutable, so one parse can be
+    shared; the cache lives only while references are formatted."""
+    original, parse = vars(Text)["from_latex"], Text.from_latex
+    parsed: dict[str, Text] = {}
+
+    def from_latex(cls, latex: str) -> Text:
+        if latex not in parsed:
+            parsed[latex] = parse(latex)
+        return parsed[latex]
+
+    Text.from_latex = classmethod(from_latex)
+    try:
+        yield
+    finally:
+        Text.from_latex = original
 
 
 def _bibtex(kb: KnowledgeBase) -> str:
