@@ -133,16 +133,21 @@ def html_url(path: str, use_directory_urls: bool) -> str:
     return stem + "/"
 
 
-@lru_cache(maxsize=131072)  # pure, and called tens of thousands of times with the same few folders
 def html_link(here: str, target: str, use_directory_urls: bool, anchor: str | None = None) -> str:
     """A relative URL from page `here` to page `target`, for raw HTML (which MkDocs leaves alone)."""
+    rel = _relative_url(here, target, use_directory_urls)
+    return f"{rel}#{anchor}" if anchor else rel
+
+
+@lru_cache(maxsize=131072)  # pure, and called tens of thousands of times for the same pages (one anchor per claim)
+def _relative_url(here: str, target: str, use_directory_urls: bool) -> str:
     here_url = html_url(here, use_directory_urls)
     base = here_url if here_url.endswith("/") or not here_url else posixpath.dirname(here_url) + "/"
     target_url = html_url(target, use_directory_urls)
     rel = posixpath.relpath(target_url or ".", base or ".")
     if not target_url or target_url.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
-    return f"{rel}#{anchor}" if anchor else rel
+    return rel
 
 
 # --- Rendering ----------------------------------------------------------------------------
@@ -195,7 +200,7 @@ class Renderer:
         self.env.globals["render_later"] = self._render_later
         self.env.globals["claim_html"] = self.claim_html
         self.env.globals["page_link"] = self.page_link
-        self._claim_html: dict[tuple[str, str], str] = {}
+        self._claim_html: dict[str, str] = {}
         #: {page: pages it links to with `page_link`}: links in raw HTML that count as backlinks.
         self.html_links: dict[str, set[str]] = {}
         self.env.globals.update(
@@ -217,13 +222,16 @@ class Renderer:
         )
 
     def claim_html(self, ref: ClaimRef, here: str) -> str:
-        """A claim's block on a list page, rendered once for all pages from which the sources'
-        folder has the same relative URL (its links all go to source pages) rather than once per
-        page: a claim appears on five or six list pages (its topics, places, organizations...)."""
-        key = (ref.ref, html_link(here, "sources/index.md", self.use_directory_urls))
-        if key not in self._claim_html:
-            self._claim_html[key] = self.env.get_template("_macros.md.j2").module.claim_block(ref, here)
-        return self._claim_html[key]
+        """A claim's block on a list page, rendered once rather than once per page: a claim
+        appears on five or six list pages (its topics, places, organizations, the timeline).
+
+        Its relative links all go to source pages, so from a page at another depth only the way
+        to the sources' folder differs ('../../sources/' on a topic, '../sources/' on the timeline)."""
+        if ref.ref not in self._claim_html:
+            self._claim_html[ref.ref] = self.env.get_template("_macros.md.j2").module.claim_block(ref, _RENDERED_FROM)
+        block = self._claim_html[ref.ref]
+        to_sources, rendered_to_sources = (_sources_folder(page, self.use_directory_urls) for page in (here, _RENDERED_FROM))
+        return block if to_sources == rendered_to_sources else block.replace(f'href="{rendered_to_sources}', f'href="{to_sources}')
 
     def href(self, here: str, target: str, anchor: str | None = None) -> str:
         """A link for raw HTML from page `here` to page `target`, as the site will have it."""
@@ -364,6 +372,16 @@ class Renderer:
         pages = self.pages()
         pages.update({source_path(slug): self.source_page(slug) for slug in self.kb.sources})
         return pages
+
+
+@lru_cache(maxsize=4096)
+def _sources_folder(here: str, use_directory_urls: bool) -> str:
+    """The relative URL of the folder of source pages from page `here` ('../sources/')."""
+    return posixpath.dirname(html_link(here, "sources/index.md", use_directory_urls)) + "/"
+
+
+#: The page claim blocks are rendered from (any list page would do), then relinked for the others.
+_RENDERED_FROM = "topics/index.md"
 
 
 def _made(fragment: str | Callable[[], str]) -> str:
