@@ -96,3 +96,19 @@ def test_links_in_raw_html_follow_mkdocs_urls(here, target, directory_urls, expe
 def test_text_fragment_uses_the_first_and_last_words():
     assert text_fragment("One two three four five six seven eight nine.") == "#:~:text=One%20two%20three%20four,six%20seven%20eight%20nine."
     assert text_fragment("Short quote-with-dash.") == "#:~:text=Short%20quote%2Dwith%2Ddash."
+
+
+@pytest.mark.parametrize("fragment", ['<p style="color: red">x</p>', "<script>alert(1)</script>", '<img src="x" onerror="alert(1)">'])
+def test_a_deferred_fragment_with_inline_code_stops_the_build(fixture, fragment):
+    """Deferred fragments go into the page after the CSP hook has hashed its inline code, so
+    inline code in one would be blocked in the browser: the build stops instead."""
+    from kb.render import Renderer
+
+    renderer = Renderer(fixture.kb, fixture.derived, defer_html=True)
+    page = renderer._defer(fragment, "timeline.md") + renderer._defer("<p class='kb-ok'>fine</p>", "timeline.md")
+    with pytest.raises(ValueError, match="inline code"):
+        renderer.fill_deferred("timeline.md", page)
+    renderer._defer(fragment, "sources/index.md", indexed=True)  # indexed ones go in before the CSP hook reads the page
+    assert fragment in renderer.fill_deferred("sources/index.md", "<!-- kb-indexed:0 -->", indexed=True)
+    renderer._defer("<p class='kb-ok'>fine: &lt;script&gt;, style='x', onload=1</p>", "timeline.md")  # escaped text
+    assert "kb-ok" in renderer.fill_deferred("timeline.md", "<!-- kb-deferred:0 -->")

@@ -279,7 +279,8 @@ class Renderer:
         fragments = self.deferred.pop((kind, here), None)
         if not fragments:
             return html_page
-        return _PLACEHOLDERS[kind].sub(lambda m: _made(fragments[int(m.group(1))]), html_page)
+        made = _made if indexed else _inert
+        return _PLACEHOLDERS[kind].sub(lambda m: made(fragments[int(m.group(1))]), html_page)
 
     def references(self) -> dict[str, str]:
         """Every BibTeX entry formatted once per build (pybtex plain style, like the footnotes)."""
@@ -386,6 +387,23 @@ _RENDERED_FROM = "topics/index.md"
 
 def _made(fragment: str | Callable[[], str]) -> str:
     return fragment() if callable(fragment) else fragment
+
+
+#: Inline code in raw HTML, what a Content-Security-Policy must allow by hash: a script or style
+#: element, or a style or event attribute inside a tag (values are escaped: a '<' is markup).
+_INLINE_CODE = re.compile(r"<script|<style|<[^>]*\s(?:style|on[a-z]+)\s*=", re.IGNORECASE)
+
+
+def _inert(fragment: str | Callable[[], str]) -> str:
+    """A deferred fragment, which must hold no inline code: it goes into the finished page after
+    the CSP hook has hashed the page's inline scripts and styles (parsing pages with their claim
+    lists in took 59 MB for the timeline alone at 1,000 sources). Values in it are escaped, so
+    only a template could break this."""
+    made = _made(fragment)
+    if found := _INLINE_CODE.search(made):
+        raise ValueError(f"a deferred fragment holds inline code ({found.group(0).strip()!r}), which the "
+                         f"page's Content-Security-Policy would block: make it an indexed fragment or a class")
+    return made
 
 
 _PLACEHOLDERS = {kind: re.compile(rf"<!-- kb-{kind}:(\d+) -->") for kind in ("deferred", "indexed")}
