@@ -66,12 +66,13 @@ def on_files(files: Files, config) -> Files:
     sources = {source_path(slug): renderer.source_page(slug) for slug in result.kb.sources}
     for path, content in generated.items():
         files.append(File.generated(config, path, content=content))
-    for path, content in renderer.downloads().items():
+    for path, content in renderer.downloads():
         # On disk rather than in memory until the build ends: 11 MB of data at 1,000 sources.
         target = _scratch() / "downloads" / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
         files.append(File.generated(config, path, abs_src_path=str(target)))
+        del content  # before the next file is made: only one is held at a time
 
     handwritten = {
         f.src_uri: f.content_string for f in files.documentation_pages()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache, partial
 from itertools import groupby
 from pathlib import Path
@@ -344,8 +344,8 @@ class Renderer:
 
         return figures.map_svg(self.kb, href)
 
-    def downloads(self) -> dict[str, str]:
-        """The dataset files, {path under the site: content}."""
+    def downloads(self) -> Iterator[tuple[str, str]]:
+        """The dataset files, (path under the site, content), one at a time."""
         def page(ref: ClaimRef) -> str:
             return html_url(source_path(ref.page.slug), self.use_directory_urls) + "#" + ref.anchor
 
