@@ -38,12 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OK: {len(kb.sources)} sources, {claims} claims, {len(kb.topics)} topics, "
               f"{len(kb.places)} places, {len(kb.organizations)} organizations, {len(kb.bib)} BibTeX entries.")
         return 0
-    pages = result.renderer().all_pages()
-    for path, markdown in sorted(pages.items()):
+    written = 0
+    for path, markdown in result.renderer().iter_all_pages():
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
-    print(f"Wrote {len(pages)} pages to {args.out}")
+        written += 1
+    print(f"Wrote {written} pages to {args.out}")
     return 0
 
 

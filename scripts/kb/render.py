@@ -201,6 +201,8 @@ class Renderer:
         self.env.globals["claim_html"] = self.claim_html
         self.env.globals["page_link"] = self.page_link
         self._claim_html: dict[str, str] = {}
+        #: List pages whose claim blocks are still to be put in; the blocks are let go after the last.
+        self._lists_to_fill: set[str] = set()
         #: {page: pages it links to with `page_link`}: links in raw HTML that count as backlinks.
         self.html_links: dict[str, set[str]] = {}
         self.env.globals.update(
@@ -270,6 +272,7 @@ class Renderer:
         defer_html the macro is called at once."""
         if not self.defer_html:
             return macro(*args)
+        self._lists_to_fill.add(here)
         return self._defer(partial(macro, *args), here)
 
     def fill_deferred(self, here: str, html_page: str, indexed: bool = False) -> str:
@@ -280,7 +283,12 @@ class Renderer:
         if not fragments:
             return html_page
         made = _made if indexed else _inert
-        return _PLACEHOLDERS[kind].sub(lambda m: made(fragments[int(m.group(1))]), html_page)
+        filled = _PLACEHOLDERS[kind].sub(lambda m: made(fragments[int(m.group(1))]), html_page)
+        if here in self._lists_to_fill:
+            self._lists_to_fill.discard(here)
+            if not self._lists_to_fill:  # the last list page: no claim block is needed again
+                self._claim_html.clear()
+        return filled
 
     def references(self) -> dict[str, str]:
         """Every BibTeX entry formatted once per build (pybtex plain style, like the footnotes)."""
@@ -293,30 +301,31 @@ class Renderer:
 
     def pages(self) -> dict[str, str]:
         """Every generated page, by its path under docs/."""
+        return dict(self.generated_pages())
+
+    def generated_pages(self) -> Iterator[tuple[str, str]]:
+        """(path under docs/, Markdown) of each generated page, one at a time."""
         kb, d = self.kb, self.derived
         self.deferred = {}
         figures_by_page = {"timeline.md": self._timeline_svg, "places/index.md": self._map_svg}
-        pages = {
-            path: self._render(template, path, figure=figures_by_page[path](path) if path in figures_by_page else "")
-            for path, template in INDEX_PAGES.items()
-        }
+        for path, template in INDEX_PAGES.items():
+            yield path, self._render(template, path, figure=figures_by_page[path](path) if path in figures_by_page else "")
         for slug, topic in kb.topics.items():
-            pages[topic_path(slug)] = self._render(
+            yield topic_path(slug), self._render(
                 "topic.md.j2", topic_path(slug), topic=topic, claims=d.by_topic.get(slug, []),
                 sources=d.sources_by_topic.get(slug, []), related=d.related_topics.get(slug, []),
             )
         for slug, place in kb.places.items():
-            pages[place_path(slug)] = self._render(
+            yield place_path(slug), self._render(
                 "place.md.j2", place_path(slug), place=place, claims=d.by_place.get(slug, []),
                 sources=d.sources_by_place.get(slug, []),
                 children=[p for p in kb.places.values() if p.parent == slug],
             )
         for slug, org in kb.organizations.items():
-            pages[organization_path(slug)] = self._render(
+            yield organization_path(slug), self._render(
                 "organization.md.j2", organization_path(slug), org=org, claims=d.by_organization.get(slug, []),
                 sources=d.sources_by_organization.get(slug, []),
             )
-        return pages
 
     def source_page(self, slug: str, body: str | None = None) -> str:
         """The full Markdown of a source page: metadata, the hand-written body, the claims."""
@@ -370,9 +379,14 @@ class Renderer:
 
     def all_pages(self) -> dict[str, str]:
         """Generated pages and composed source pages: the whole content, for export."""
-        pages = self.pages()
-        pages.update({source_path(slug): self.source_page(slug) for slug in self.kb.sources})
-        return pages
+        return dict(self.iter_all_pages())
+
+    def iter_all_pages(self) -> Iterator[tuple[str, str]]:
+        """The same one page at a time, for a caller that writes each out (`kb generate`: at
+        10,000 sources the pages together are 1 GB, the timeline alone 60 MB)."""
+        yield from self.generated_pages()
+        for slug in self.kb.sources:
+            yield source_path(slug), self.source_page(slug)
 
 
 @lru_cache(maxsize=4096)
