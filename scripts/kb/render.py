@@ -201,8 +201,6 @@ class Renderer:
         self.env.globals["claim_html"] = self.claim_html
         self.env.globals["page_link"] = self.page_link
         self._claim_html: dict[str, str] = {}
-        #: List pages whose claim blocks are still to be put in; the blocks are let go after the last.
-        self._lists_to_fill: set[str] = set()
         #: {page: pages it links to with `page_link`}: links in raw HTML that count as backlinks.
         self.html_links: dict[str, set[str]] = {}
         self.env.globals.update(
@@ -272,7 +270,6 @@ class Renderer:
         defer_html the macro is called at once."""
         if not self.defer_html:
             return macro(*args)
-        self._lists_to_fill.add(here)
         return self._defer(partial(macro, *args), here)
 
     def fill_deferred(self, here: str, html_page: str, indexed: bool = False) -> str:
@@ -283,12 +280,7 @@ class Renderer:
         if not fragments:
             return html_page
         made = _made if indexed else _inert
-        filled = _PLACEHOLDERS[kind].sub(lambda m: made(fragments[int(m.group(1))]), html_page)
-        if here in self._lists_to_fill:
-            self._lists_to_fill.discard(here)
-            if not self._lists_to_fill:  # the last list page: no claim block is needed again
-                self._claim_html.clear()
-        return filled
+        return _PLACEHOLDERS[kind].sub(lambda m: made(fragments[int(m.group(1))]), html_page)
 
     def references(self) -> dict[str, str]:
         """Every BibTeX entry formatted once per build (pybtex plain style, like the footnotes)."""
