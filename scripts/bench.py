@@ -441,6 +441,7 @@ class SizeResult:
     search_index_bytes: int
     search_index_gzip_bytes: int
     source_html_bytes: int  # average per source page
+    largest_page: dict[str, int]  # the largest HTML page: {"path": ..., "bytes": ..., "gzip_bytes": ...}
     first_view: dict[str, int]  # of the first synthetic source page: path -> gzipped bytes
     first_search: dict[str, int]  # what its first search adds: path -> gzipped bytes
     pdf: Run | None = None
@@ -486,6 +487,7 @@ def measure_size(sources: int, work: Path, repeat: int, pdf: bool) -> SizeResult
         site_bytes=folder_bytes(site), search_index_bytes=index.stat().st_size,
         search_index_gzip_bytes=gzipped_bytes(index.read_bytes()),
         source_html_bytes=round(sum((site / "sources" / s / "index.html").stat().st_size for s in slugs) / len(slugs)),
+        largest_page=largest_page(site),
         first_view=first_view(site, site / "sources" / slugs[0] / "index.html"),
         first_search=first_search(site, site / "sources" / slugs[0] / "index.html"),
     )
@@ -615,6 +617,14 @@ def measure_serve(root: Path, changes: int = 3) -> tuple[float, list[float], lis
     finally:
         serve.stop()
         source.write_text(original, encoding="utf-8")
+
+
+def largest_page(site: Path) -> dict:
+    """The largest HTML page: list pages (timeline, topics) hold every claim they list and grow
+    with the site, unlike source pages."""
+    page = max(site.rglob("*.html"), key=lambda p: p.stat().st_size)
+    data = page.read_bytes()
+    return {"path": str(page.relative_to(site)), "bytes": len(data), "gzip_bytes": gzipped_bytes(data)}
 
 
 def first_view(site: Path, page: Path) -> dict[str, int]:
@@ -751,13 +761,15 @@ def machine() -> dict[str, str]:
 def size_rows(sizes: list[SizeResult]) -> list[list[str]]:
     header = ["sources", "pages", "generate s", "generate MB", "build s", "build CPU s", "build MB", "floor s", "floor CPU s", "floor MB",
               "s/page",
-              "site MB", "search index KB (gz)", "HTML/source KB", "first view KB (gz)", "first search KB (gz)", "PDF s", "PDF MB", "PDF pages"]
+              "site MB", "search index KB (gz)", "HTML/source KB", "largest page KB (gz)", "first view KB (gz)", "first search KB (gz)", "PDF s", "PDF MB", "PDF pages"]
     rows = [header]
     for r in sizes:
         rows.append([f"{r.sources:,}", f"{r.pages:,}", f"{r.generate.seconds}", f"{r.generate.peak_mb:.0f}", f"{r.build.seconds}", f"{r.build.cpu_seconds}",
                      f"{r.build.peak_mb:.0f}", f"{r.floor}", f"{r.floor.cpu_seconds}", f"{r.floor.peak_mb:.0f}", f"{r.seconds_per_page:.4f}",
                      f"{r.site_bytes / 1e6:.1f}", f"{r.search_index_bytes / 1000:,.0f} ({r.search_index_gzip_bytes / 1000:,.0f})",
-                     f"{r.source_html_bytes / 1000:.1f}", f"{sum(r.first_view.values()) / 1000:,.0f}",
+                     f"{r.source_html_bytes / 1000:.1f}",
+                     f"{r.largest_page['bytes'] / 1000:,.0f} ({r.largest_page['gzip_bytes'] / 1000:,.0f}) {r.largest_page['path']}",
+                     f"{sum(r.first_view.values()) / 1000:,.0f}",
                      f"{sum(r.first_search.values()) / 1000:,.0f}",
                      f"{r.pdf.seconds}" if r.pdf else "–",
                      f"{r.pdf_bytes / 1e6:.1f}" if r.pdf_bytes else "–", f"{r.pdf_pages:,}" if r.pdf_pages else "–"])
