@@ -112,3 +112,13 @@ def test_a_deferred_fragment_with_inline_code_stops_the_build(fixture, fragment)
     assert fragment in renderer.fill_deferred("sources/index.md", "<!-- kb-indexed:0 -->", indexed=True)
     renderer._defer("<p class='kb-ok'>fine: &lt;script&gt;, style='x', onload=1</p>", "timeline.md")  # escaped text
     assert "kb-ok" in renderer.fill_deferred("timeline.md", "<!-- kb-deferred:0 -->")
+
+
+def test_places_within_lists_each_place_under_its_parent_in_registry_order(fixture):
+    kb, d = fixture.kb, fixture.derived
+    expected = {}
+    for place in kb.places.values():
+        if place.parent:
+            expected.setdefault(place.parent, []).append(place.slug)
+    assert expected, "the fixture has places within places"
+    assert {parent: [p.slug for p in places] for parent, places in d.places_within.items()} == expected

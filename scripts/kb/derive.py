@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .model import Claim, KnowledgeBase, SourcePage
+from .model import Claim, KnowledgeBase, Place, SourcePage
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class Derived:
     timeline: list[ClaimRef]
     corroboration: dict[str, Corroboration]  # by ClaimRef.ref
     claims_of_source: dict[str, dict[str, ClaimRef]]  # source slug -> claim id -> ref
+    places_within: dict[str, list[Place]]  # place slug -> the places whose parent it is, in registry order
 
 
 def derive(kb: KnowledgeBase) -> Derived:
@@ -109,7 +110,16 @@ def derive(kb: KnowledgeBase) -> Derived:
         timeline=[ref for ref in claims if ref.claim.date is not None],
         corroboration=_corroboration(kb, claims),
         claims_of_source=_claims_of_source(claims),
+        places_within=_places_within(kb),
     )
+
+
+def _places_within(kb: KnowledgeBase) -> dict[str, list[Place]]:
+    within: dict[str, list[Place]] = defaultdict(list)
+    for place in kb.places.values():
+        if place.parent:
+            within[place.parent].append(place)
+    return dict(within)
 
 
 def _claims_of_source(claims: list[ClaimRef]) -> dict[str, dict[str, ClaimRef]]:

@@ -311,7 +311,7 @@ class Renderer:
             yield place_path(slug), self._render(
                 "place.md.j2", place_path(slug), place=place, claims=d.by_place.get(slug, []),
                 sources=d.sources_by_place.get(slug, []),
-                children=[p for p in kb.places.values() if p.parent == slug],
+                children=d.places_within.get(slug, []),
             )
         for slug, org in kb.organizations.items():
             yield organization_path(slug), self._render(
