@@ -10,6 +10,10 @@ Inline `style="…"` attributes (Python-Markdown writes `text-align` into aligne
 are allowed by their exact hashes too, through 'unsafe-hashes', which allows those values and
 no other. `data:` images are allowed because Material's stylesheet draws its icons with
 `data:image/svg+xml` URLs; they are part of the stylesheet and cause no request.
+
+The knowledge base's hook (hooks.py) puts the claim lists and figures of list pages in after
+this one has run, so that a 6 MB timeline is not parsed here: they hold no inline code, which
+`kb.render` checks as it puts them in.
 """
 
 from __future__ import annotations
