@@ -847,6 +847,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary knowledge bases and sites")
     parser.add_argument("--out", type=Path, default=PROJECT / "bench-results")
     args = parser.parse_args(argv)
+    # Started in the background (`&` in a script, nohup), the bench and the `mkdocs serve` it starts
+    # would ignore SIGINT, with which it stops serve so that serve removes its scratch folder.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     args.out = args.out.resolve()  # the profiled steps run in other folders
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | ({LARGE_SIZE} if args.large else set()))
 
