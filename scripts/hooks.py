@@ -167,8 +167,8 @@ def _release_markdown(html: str, page, config, files) -> str:
 @event_priority(-200)  # the last to see the HTML in MkDocs' first pass
 def _pack_content(html: str, page, config, files) -> str:
     """MkDocs renders every page's Markdown before it writes any page, and nothing reads the HTML
-    in between: held compressed until `_unpack_content` (a fifth of the size; 33 MB of source-page
-    HTML at 1,000 sources, 0.2 s of zlib)."""
+    in between: held compressed until `_unpack_content` (1,000 sources: 33 MB of source-page HTML
+    in memory, 17 MB as UTF-8, held as 3 MB; 0.13 s to compress)."""
     _state.setdefault("packed", {})[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
     return ""
 

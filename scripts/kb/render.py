@@ -374,8 +374,8 @@ class Renderer:
         return dict(self.iter_all_pages())
 
     def iter_all_pages(self) -> Iterator[tuple[str, str]]:
-        """The same one page at a time, for a caller that writes each out (`kb generate`: at
-        10,000 sources the pages together are 1 GB, the timeline alone 60 MB)."""
+        """The same one page at a time, for a caller that writes each out (`kb generate` at
+        10,000 sources: 1.57 GB peak when it held them all, 738 MB now)."""
         yield from self.generated_pages()
         for slug in self.kb.sources:
             yield source_path(slug), self.source_page(slug)
