@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 
 from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.database import BibliographyData, Entry, Person
@@ -70,15 +71,8 @@ def _each_latex_string_parsed_once():
     strings recur: 1,000 entries made 5,864 parses of 524 distinct strings (outlet, access date,
     year...), 40 % of the formatting time. Text objects are immutable, so one parse can be
     shared; the cache lives only while references are formatted."""
-    original, parse = vars(Text)["from_latex"], Text.from_latex
-    parsed: dict[str, Text] = {}
-
-    def from_latex(cls, latex: str) -> Text:
-        if latex not in parsed:
-            parsed[latex] = parse(latex)
-        return parsed[latex]
-
-    Text.from_latex = classmethod(from_latex)
+    original = vars(Text)["from_latex"]
+    Text.from_latex = staticmethod(cache(Text.from_latex))
     try:
         yield
     finally:
@@ -95,12 +89,7 @@ class _BibTeXWriter(BibTeXWriter):
 
     def __init__(self) -> None:
         super().__init__()
-        self._encoded: dict[str, str] = {}
-
-    def _encode(self, text: str) -> str:
-        if text not in self._encoded:
-            self._encoded[text] = super()._encode(text)
-        return self._encoded[text]
+        self._encode = cache(self._encode)
 
 
 def _date_parts(date: FuzzyDate) -> dict:
