@@ -7,8 +7,6 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
-from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,7 +15,7 @@ from pybtex.database import parse_string
 from kb import build
 from kb.derive import claim_anchor
 
-from kbtest import ARTICLES, ROOT, run_mkdocs_build
+from kbtest import ARTICLES, ROOT, article, html, ids_in, resolve, run_mkdocs_build
 
 
 @pytest.fixture(scope="session")
@@ -25,29 +23,6 @@ def kb_build():
     result = build(ROOT)
     assert result.ok, [str(p) for p in result.problems]
     return result
-
-
-def html(site: Path, url_path: str) -> BeautifulSoup:
-    """The page at a site URL path such as 'topics/border-security/'."""
-    file = site / url_path / "index.html" if url_path.endswith("/") or not url_path else site / url_path
-    return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
-
-
-def article(soup: BeautifulSoup):
-    return soup.select_one("article.md-content__inner")
-
-
-def resolve(site: Path, page_url: str, href: str) -> tuple[Path, str]:
-    """The file a relative link from `page_url` lands on, and its fragment."""
-    target = urlparse(urljoin("http://site/" + page_url, href))
-    path = unquote(target.path).lstrip("/")
-    file = site / path / "index.html" if path.endswith("/") or path == "" else site / path
-    return file, target.fragment
-
-
-def ids_in(file: Path) -> set[str]:
-    soup = BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
-    return {el["id"] for el in soup.select("[id]")}
 
 
 # --- Pages exist --------------------------------------------------------------------------

@@ -55,8 +55,10 @@ def _span(date: FuzzyDate) -> tuple[dt.date, dt.date]:
     return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
 
 
-def timeline_svg(refs: list[ClaimRef], lane_label: Callable[[ClaimRef], str], href: Callable[[ClaimRef], str]) -> str:
-    """One lane per source; a dot for a day, a bar for a month or a year; hollow when inferred."""
+def timeline_svg(refs: list[ClaimRef], lane_label: Callable[[ClaimRef], str], href: Callable[[ClaimRef], str],
+                 rows: str = "source") -> str:
+    """One lane per source (or per outlet: `rows` names what a lane is); a dot for a day, a bar
+    for a month or a year; hollow when inferred. A figure of one year has a line per month."""
     lanes = list(dict.fromkeys(lane_label(ref) for ref in refs))
     first = min(_span(r.claim.date)[0] for r in refs).year
     last = max(_span(r.claim.date)[1] for r in refs).year
@@ -68,15 +70,20 @@ def timeline_svg(refs: list[ClaimRef], lane_label: Callable[[ClaimRef], str], hr
     def x(day: dt.date) -> float:
         return left + (day - start).days * scale
 
-    svg = _svg(width, height, f"Timeline of {len(refs)} dated claims, {first}–{last}, one row per source")
+    span = str(first) if first == last else f"{first}–{last}"
+    svg = _svg(width, height, f"Timeline of {len(refs)} dated claims, {span}, one row per {rows}")
     axis_y = top + lane_h * len(lanes) + 8
-    for year in range(first, last + 2):
-        gx = x(dt.date(year, 1, 1))
+    ticks = ([(dt.date(first, month, 1), _MONTH_ABBREVIATIONS[month - 1]) for month in range(1, 13)] if first == last
+             else [(dt.date(year, 1, 1), str(year)) for year in range(first, last + 1)])
+    for day, label in [*ticks, (end, "")]:
+        gx = x(day)
         ET.SubElement(svg, "line", {"x1": f"{gx:.1f}", "x2": f"{gx:.1f}", "y1": str(top - 10), "y2": f"{axis_y:.1f}", "class": "kb-grid"})
-        if year <= last:
-            _text(svg, gx + 4, axis_y + 16, str(year), **{"class": "kb-axis"})
+        if label:
+            _text(svg, gx + 4, axis_y + 16, label, **{"class": "kb-axis"})
+    if first == last:  # the months' year, in the column of the row labels
+        _text(svg, 6, axis_y + 16, str(first), **{"class": "kb-axis"})
     for index, lane in enumerate(lanes):
-        _text(svg, 6, top + lane_h * index + lane_h / 2 + 4, lane, **{"class": "kb-lane"})
+        _lane_label(svg, top + lane_h * index + lane_h / 2 + 4, lane)
     for ref in refs:
         lane = lanes.index(lane_label(ref))
         cy = top + lane_h * lane + lane_h / 2
@@ -94,8 +101,53 @@ def timeline_svg(refs: list[ClaimRef], lane_label: Callable[[ClaimRef], str], hr
     _text(svg, 22, legend_y, "day", **{"class": "kb-legend"})
     ET.SubElement(svg, "rect", {"x": "60", "y": f"{legend_y - 9:.1f}", "width": "24", "height": "10", "rx": "3", "class": "kb-stated"})
     _text(svg, 90, legend_y, "month or year", **{"class": "kb-legend"})
-    ET.SubElement(svg, "circle", {"cx": "200", "cy": f"{legend_y - 4:.1f}", "r": "5", "class": "kb-inferred"})
-    _text(svg, 210, legend_y, "hollow: year or month inferred from the publication date", **{"class": "kb-legend"})
+    ET.SubElement(svg, "circle", {"cx": "215", "cy": f"{legend_y - 4:.1f}", "r": "5", "class": "kb-inferred"})
+    _text(svg, 225, legend_y, "hollow: year or month inferred from the publication date", **{"class": "kb-legend"})
+    return to_string(svg)
+
+
+#: Row labels longer than this would run into the plot (its left edge is at 230 of 900 units).
+LANE_LABEL_CHARS = 26
+
+
+def _lane_label(svg: ET.Element, y: float, lane: str) -> None:
+    """A row's label; a long one ('Outlet, 17 May 2020') on two lines, the outlet's name
+    shortened if need be, and the whole label on hover."""
+    label = _text(svg, 6, y, "" if len(lane) > LANE_LABEL_CHARS else lane, **{"class": "kb-lane"})
+    if not label.text:
+        ET.SubElement(label, "title").text = lane
+        name, _, date = lane.rpartition(", ") if ", " in lane else (lane, "", "")
+        ET.SubElement(label, "tspan", {"x": "6", "dy": "-7"}).text = _shortened(name, LANE_LABEL_CHARS)
+        ET.SubElement(label, "tspan", {"x": "6", "dy": "16"}).text = _shortened(date, LANE_LABEL_CHARS)
+
+
+def _shortened(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+
+
+_MONTH_ABBREVIATIONS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def years_svg(counts: list[tuple[int, int]], href: Callable[[int], str]) -> str:
+    """Dated claims per year as bars, each linked to the year's page: the timeline's overview
+    when the years have pages of their own."""
+    left, bottom, top, plot_h = 20.0, 40.0, 30.0, 200.0
+    step = min(80.0, 860.0 / len(counts))
+    width, height = left * 2 + step * len(counts), top + plot_h + bottom
+    most = max(count for _, count in counts)
+    total = sum(count for _, count in counts)
+    first, last = counts[0][0], counts[-1][0]
+    svg = _svg(width, height, f"Dated claims per year, {first}–{last}: {total} in all; each bar links to its year")
+    base_y = top + plot_h
+    for index, (year, count) in enumerate(counts):
+        bar_h = max(plot_h * count / most, 1.0)
+        bx = left + step * index + step * 0.15
+        link = ET.SubElement(svg, "a", {"href": href(year)})
+        ET.SubElement(link, "title").text = f"{year}: {count} dated claim{'s' if count != 1 else ''}"
+        ET.SubElement(link, "rect", {"x": f"{bx:.1f}", "y": f"{base_y - bar_h:.1f}", "width": f"{step * 0.7:.1f}",
+                                     "height": f"{bar_h:.1f}", "class": "kb-stated"})
+        _text(link, bx + step * 0.35, base_y - bar_h - 6, str(count), **{"class": "kb-legend", "text-anchor": "middle"})
+        _text(link, bx + step * 0.35, base_y + 20, str(year), **{"class": "kb-axis", "text-anchor": "middle"})
     return to_string(svg)
 
 

@@ -57,6 +57,25 @@ INDEX_PAGES = {
 }
 
 
+#: Past this many dated claims the timeline page becomes an overview of the years, and each year
+#: a page of its own (timeline/2024.md): at 1,000 sources the one page held 6,500 claims, 6 MB of
+#: HTML. Below it, one page reads better than a click per year.
+TIMELINE_PAGE_LIMIT = 300
+#: A timeline figure has a row per source up to this many sources, then a row per outlet (at
+#: 1,000 sources a row per source made the figure 40,000 pixels tall).
+FIGURE_ROWS = 30
+
+
+def timeline_year_path(year: int) -> str:
+    return f"timeline/{year}.md"
+
+
+def timeline_page_years(kb: KnowledgeBase) -> list[int]:
+    """The years that get a timeline page of their own: none while the timeline fits on one page."""
+    years = [claim.date.year for page in kb.sources.values() for claim in page.source.claims if claim.date]
+    return sorted(set(years)) if len(years) > TIMELINE_PAGE_LIMIT else []
+
+
 def generated_paths(kb: KnowledgeBase) -> set[str]:
     """Every page the renderer will write, known before rendering (for collision checks)."""
     return (
@@ -64,6 +83,7 @@ def generated_paths(kb: KnowledgeBase) -> set[str]:
         | {topic_path(s) for s in kb.topics}
         | {place_path(s) for s in kb.places}
         | {organization_path(s) for s in kb.organizations}
+        | {timeline_year_path(y) for y in timeline_page_years(kb)}
     )
 
 
@@ -201,6 +221,8 @@ class Renderer:
         self.env.globals["claims_html"] = self.claims_html
         self.env.globals["page_link"] = self.page_link
         self._claim_html: dict[str, str] = {}
+        #: {year: its dated claims} when the years have timeline pages of their own, else empty.
+        self.timeline_years = _dated_claims_by_year(derived.timeline) if timeline_page_years(kb) else {}
         #: {page: pages it links to with `page_link`}: links in raw HTML that count as backlinks.
         self.html_links: dict[str, set[str]] = {}
         self.env.globals.update(
@@ -215,6 +237,8 @@ class Renderer:
             source_label=source_label,
             byline=byline,
             by_year=_by_year,
+            timeline_years=self.timeline_years,
+            timeline_year_path=timeline_year_path,
             downloads=export.DOWNLOADS,
             references=self.references,
             defer_html=defer_html,
@@ -309,6 +333,13 @@ class Renderer:
         figures_by_page = {"timeline.md": self._timeline_svg, "places/index.md": self._map_svg}
         for path, template in INDEX_PAGES.items():
             yield path, self._render(template, path, figure=figures_by_page[path](path) if path in figures_by_page else "")
+        years = list(self.timeline_years)
+        for index, year in enumerate(years):
+            path, refs = timeline_year_path(year), self.timeline_years[year]
+            yield path, self._render(
+                "timeline_year.md.j2", path, year=year, refs=refs, figure=self._timeline_svg(path, refs),
+                previous=years[index - 1] if index else None, next=years[index + 1] if index + 1 < len(years) else None,
+            )
         for slug, topic in kb.topics.items():
             yield topic_path(slug), self._render(
                 "topic.md.j2", topic_path(slug), topic=topic, claims=d.by_topic.get(slug, []),
@@ -336,15 +367,29 @@ class Renderer:
             src_refs=self.derived.claims_of_source[slug],
         )
 
-    def _timeline_svg(self, here: str) -> str:
-        refs = self.derived.timeline
+    def _timeline_svg(self, here: str, refs: list[ClaimRef] | None = None) -> str:
+        """The figure of the timeline page (claims per year, when the years have pages of their
+        own) or of a year's page: a mark per claim, in a row per source or, past FIGURE_ROWS
+        sources, per outlet."""
+        if refs is None and self.timeline_years:
+            return figures.years_svg(
+                [(year, len(refs)) for year, refs in self.timeline_years.items()],
+                href=lambda year: html_link(here, timeline_year_path(year), self.use_directory_urls),
+            )
+        refs = self.derived.timeline if refs is None else refs
         if not refs:
             return ""
+        by_source = len({ref.page.slug for ref in refs}) <= FIGURE_ROWS
         return figures.timeline_svg(
             refs,
-            lane_label=lambda ref: source_label(self.kb, ref.page),
+            lane_label=(lambda ref: source_label(self.kb, ref.page)) if by_source else self._outlet_name,
             href=lambda ref: html_link(here, source_path(ref.page.slug), self.use_directory_urls, ref.anchor),
+            rows="source" if by_source else "outlet",
         )
+
+    def _outlet_name(self, ref: ClaimRef) -> str:
+        outlet = self.kb.outlets.get(ref.page.source.outlet)
+        return outlet.name if outlet else ref.page.source.outlet
 
     def _map_svg(self, here: str) -> str:
         def href(place: Place) -> str:
@@ -438,6 +483,13 @@ def _relpath(target: str, start: str) -> str:
     first, so that relpath does not ask the system for the working directory twice per call
     (a third of the time of composing a source page went into getcwd)."""
     return posixpath.relpath("/" + target, "/" + start)
+
+
+def _dated_claims_by_year(refs: list[ClaimRef]) -> dict[int, list[ClaimRef]]:
+    years: dict[int, list[ClaimRef]] = {}
+    for ref in refs:
+        years.setdefault(ref.claim.date.year, []).append(ref)
+    return dict(sorted(years.items()))
 
 
 def _by_year(refs: list[ClaimRef]) -> list[tuple[str, list[ClaimRef]]]:
