@@ -31,7 +31,7 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without installing it
 
 from kb import build  # noqa: E402
-from kb.render import TEMPLATE_CACHE, Renderer, backlinks, page_title, source_path  # noqa: E402
+from kb.render import TEMPLATE_CACHE, Renderer, backlinks, markdown_links, page_title, source_path  # noqa: E402
 
 log = get_plugin_logger("kb")
 #: What one build computed, for the per-page events of the same build.
@@ -63,23 +63,36 @@ def on_files(files: Files, config) -> Files:
     renderer = Renderer(result.kb, result.derived, use_directory_urls=config.use_directory_urls, defer_html=True)
     _reuse_references_for_bibtex(config, renderer.references())
     generated = renderer.pages()
-    sources = {source_path(slug): renderer.source_page(slug) for slug in result.kb.sources}
     for path, content in generated.items():
         files.append(File.generated(config, path, content=content))
-    for path, content in renderer.downloads():
-        # On disk rather than in memory until the build ends: 11 MB of data at 1,000 sources.
+    for path, pieces in renderer.downloads():
+        # Written out piece by piece, and on disk rather than in memory until the build ends:
+        # 11 MB of data at 1,000 sources.
         target = _scratch() / "downloads" / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        with target.open("w", encoding="utf-8") as out:
+            out.writelines(pieces)
         files.append(File.generated(config, path, abs_src_path=str(target)))
-        del content  # before the next file is made: only one is held at a time
 
-    handwritten = {
-        f.src_uri: f.content_string for f in files.documentation_pages()
-        if f.src_uri not in generated and f.src_uri not in sources
-    }
-    all_pages = {**handwritten, **generated, **sources}
-    titles = {path: page_title(markdown, path) for path, markdown in all_pages.items()}
+    outgoing: dict[str, set[str]] = {}
+    titles: dict[str, str] = {}
+
+    def read_links_and_title(path: str, markdown: str) -> None:
+        outgoing[path] = markdown_links(path, markdown) | renderer.html_links.get(path, set())
+        titles[path] = page_title(markdown, path)
+
+    # Each source page composed, read for its links and title, and held compressed until MkDocs
+    # reads it (`on_page_read_source`): at 10,000 sources they are 80 MB of Markdown.
+    sources = {}
+    for slug in result.kb.sources:
+        path, markdown = source_path(slug), renderer.source_page(slug)
+        read_links_and_title(path, markdown)
+        sources[path] = zlib.compress(markdown.encode("utf-8"), 1)
+    for path, markdown in generated.items():
+        read_links_and_title(path, markdown)
+    for file in files.documentation_pages():
+        if file.src_uri not in outgoing:  # hand-written
+            read_links_and_title(file.src_uri, file.content_string)
     root = Path(config.config_file_path).parent
     _state.update(
         packed={},
@@ -87,7 +100,7 @@ def on_files(files: Files, config) -> Files:
         sources=sources,
         source_titles={source_path(slug): page.source.title for slug, page in result.kb.sources.items()},
         generated=set(generated),
-        backlinks={path: [(p, titles[p]) for p in linkers] for path, linkers in backlinks(all_pages, renderer.html_links).items()},
+        backlinks={path: [(p, titles[p]) for p in linkers] for path, linkers in backlinks(outgoing).items()},
         abbreviations=renderer.abbreviations(),
         date=_build_date(root),
     )
@@ -104,7 +117,8 @@ def on_page_read_source(page, config) -> str | None:
     """A source page's Markdown is composed from its front matter, which the core has already
     read and checked; given here, it spares MkDocs parsing the same YAML again (3 % of a build
     at 1,000 sources). None: MkDocs reads the file itself (every other page)."""
-    return _state["sources"].pop(page.file.src_uri, None)  # the page keeps it from here on
+    packed = _state["sources"].pop(page.file.src_uri, None)  # the page keeps it from here on
+    return zlib.decompress(packed).decode("utf-8") if packed is not None else None
 
 
 @event_priority(100)

@@ -19,7 +19,7 @@ def generated(root: Path) -> dict[str, str]:
     result = build(root)
     assert result.ok, [str(p) for p in result.problems]
     renderer = result.renderer()
-    return {**renderer.all_pages(), **dict(renderer.downloads())}
+    return {**renderer.all_pages(), **{path: "".join(pieces) for path, pieces in renderer.downloads()}}
 
 
 def test_generated_files_match_golden(request):

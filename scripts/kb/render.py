@@ -397,8 +397,8 @@ class Renderer:
 
         return figures.map_svg(self.kb, href)
 
-    def downloads(self) -> Iterator[tuple[str, str]]:
-        """The dataset files, (path under the site, content), one at a time."""
+    def downloads(self) -> Iterator[tuple[str, Iterator[str]]]:
+        """The dataset files, (path under the site, its text in pieces), one at a time."""
         def page(ref: ClaimRef) -> str:
             return html_url(source_path(ref.page.slug), self.use_directory_urls) + "#" + ref.anchor
 
@@ -532,14 +532,19 @@ def page_title(markdown: str, fallback: str) -> str:
     return html.unescape(re.sub(r"\\([\\`*_{}\[\]#+!|.()-])", r"\1", match.group(1))).strip()
 
 
-def backlinks(pages: dict[str, str], html_links: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
-    """For each page, the pages that link to it: by a link in their Markdown, or by one the
-    renderer wrote as raw HTML (`Renderer.html_links`). One pass over all links."""
-    found: dict[str, set[str]] = {path: set() for path in pages}
-    for source, markdown in pages.items():
-        base = posixpath.dirname(source)
-        targets = {posixpath.normpath(posixpath.join(base, target)) for target in _MD_LINK.findall(markdown)}
-        for resolved in targets | (html_links or {}).get(source, set()):
+def markdown_links(path: str, markdown: str) -> set[str]:
+    """The pages that the Markdown of page `path` links to (paths under docs/)."""
+    base = posixpath.dirname(path)
+    return {posixpath.normpath(posixpath.join(base, target)) for target in _MD_LINK.findall(markdown)}
+
+
+def backlinks(outgoing: dict[str, set[str]]) -> dict[str, list[str]]:
+    """For each page, the pages that link to it. `outgoing` has every page, with the pages it
+    links to: by a link in its Markdown (`markdown_links`) or by one the renderer wrote as raw
+    HTML (`Renderer.html_links`). One pass over all links."""
+    found: dict[str, set[str]] = {path: set() for path in outgoing}
+    for source, targets in outgoing.items():
+        for resolved in targets:
             if resolved in found and resolved != source:
                 found[resolved].add(source)
     return {path: sorted(linkers) for path, linkers in found.items()}
