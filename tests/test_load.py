@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from fixtures.kbfactory import BIB, SLUG, SOURCE, case_params, make_kb
-from kb.load import load
+from kb.load import load, source_lines
 from kb.model import FuzzyDate
 
 S = SOURCE
@@ -298,7 +298,7 @@ def test_loaded_knowledge_base_keeps_lines_and_text_dates(tmp_path):
     kb, problems = load(make_kb(tmp_path).root)
     assert problems == []
     page = kb.sources[SLUG]
-    assert page.lines[("claims", 1, "quote")] == 29
+    assert source_lines(page)[("claims", 1, "quote")] == 29
     assert page.body_line == 33
     assert page.source.claims[0].date == FuzzyDate(
         value="2025-06-03", precision="day", inferred="Year and month from the publication date."

@@ -36,16 +36,7 @@ def build(root: Path) -> Build:
     """Load and check everything under `root`; derive the indexes when nothing is wrong."""
     kb, problems = load(Path(root))
     problems = sorted(set(problems) | set(check(kb)))
-    _forget_line_numbers(kb)
     return Build(kb, derive(kb) if not errors(problems) else None, problems)
-
-
-def _forget_line_numbers(kb: KnowledgeBase) -> None:
-    """The line of every front-matter value is kept for the problems `check` reports, and read
-    by nothing after it; a build holds the knowledge base to its end (at 10,000 sources the line
-    numbers are about a million entries)."""
-    for page in kb.sources.values():
-        page.lines.clear()
 
 
 __all__ = ["Build", "build", "Problem"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from .load import line_of
-from .model import BIB_KEY, KnowledgeBase, SourcePage
+from .load import line_of, source_lines
+from .model import BIB_KEY, KnowledgeBase, RejectedSource, SourcePage
 from .problems import Problem, did_you_mean, field_path
 from .render import generated_paths
 
@@ -276,8 +276,8 @@ def _unused_bib_entries(kb: KnowledgeBase) -> Iterator[Problem]:
             yield Problem(entry.path, entry.line, key, "BibTeX entry has no source page and is cited nowhere: add docs/sources/<key>.md or remove it", "warning")
 
 
-def _at(page: SourcePage, loc: tuple, message: str) -> Problem:
-    return Problem(page.path, line_of(page.lines, loc), field_path(loc), message)
+def _at(page: SourcePage | RejectedSource, loc: tuple, message: str) -> Problem:
+    return Problem(page.path, line_of(source_lines(page), loc), field_path(loc), message)
 
 
 def _in_registry(kb: KnowledgeBase, name: str, slug: str, loc: tuple, message: str, severity: str = "error") -> Problem:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -286,7 +287,8 @@ class SourcePage:
     source: Source
     body: str
     body_line: int  # line number of the body's first line in the file
-    lines: dict[tuple, int] = field(default_factory=dict, compare=False, repr=False)
+    #: The file itself, where `load.source_lines` finds the line of a field with a problem.
+    file: Path | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
