@@ -157,6 +157,19 @@ def test_search_index_contains_the_words_of_every_source_page(indexed_text, kb_b
         assert not missing, f"{slug}: words not in the search index: {sorted(missing)[:10]}"
 
 
+def test_source_pages_index_each_claims_text_and_quote_but_not_its_status_and_links(site, indexed_text, kb_build):
+    """Else every source page would match "Single source" or the name of every topic it links."""
+    for slug, page in kb_build.kb.sources.items():
+        indexed = _normal(indexed_text[f"sources/{slug}/"])
+        for claim in page.source.claims:
+            assert _normal(claim.quote) in indexed, f"{slug}#{claim.id}: quote not indexed"
+        for label in ["Single source", "in the original", "¶", "Places:"]:
+            assert _normal(label) not in indexed, f"{slug}: '{label}' is in the search index"
+        assert indexed.count("Topics:") == 1, f"{slug}: only the source's topics (About this source) are indexed"
+        source_page = article(html(site, f"sources/{slug}/"))
+        assert source_page.select("div.kb-claim span.kb-status"), "the status is still shown"
+
+
 def test_every_name_variant_is_indexed_on_its_own_page(indexed_text, kb_build):
     text_of = indexed_text
     for folder, registry in [("places", kb_build.kb.places), ("organizations", kb_build.kb.organizations)]:
