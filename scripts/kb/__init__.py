@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,9 +36,25 @@ class Build:
 
 def build(root: Path) -> Build:
     """Load and check everything under `root`; derive the indexes when nothing is wrong."""
-    kb, problems = load(Path(root))
-    problems = sorted(set(problems) | set(check(kb)))
-    return Build(kb, derive(kb) if not errors(problems) else None, problems)
+    with _collector_paused():
+        kb, problems = load(Path(root))
+        problems = sorted(set(problems) | set(check(kb)))
+        return Build(kb, derive(kb) if not errors(problems) else None, problems)
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector runs every few hundred new objects, and each of its fuller passes
+    walks every object made so far. Loading makes hundreds of thousands of small objects that all
+    live to the end of the build, and no cycles to find: the passes were 10 % of load, check,
+    derive and render at 1,000 sources (4.2 -> 3.8 s). Reference counting still frees as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 __all__ = ["Build", "build", "Problem"]
