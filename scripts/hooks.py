@@ -9,7 +9,9 @@ skipped it (Renderer(defer_html=True)): the claims of a source page before the s
 reads the page; the claim lists and figures of list pages, the backlinks and the cite box into
 the finished HTML, out of the search index. It lets go of each page's Markdown once it is used,
 holds its HTML compressed between MkDocs' two passes over the pages, and lets go of it once the
-page is written: MkDocs would keep both to the end of the build.
+page is written: MkDocs would keep both to the end of the build. Composed source pages are held
+compressed until MkDocs reads them, and the build's state is let go before the search plugin
+writes its index.
 """
 
 from __future__ import annotations

@@ -46,8 +46,9 @@ def build(root: Path) -> Build:
 def _collector_paused():
     """Python's cycle collector runs every few hundred new objects, and each of its fuller passes
     walks every object made so far. Loading makes hundreds of thousands of small objects that all
-    live to the end of the build, and no cycles to find: the passes were 10 % of load, check,
-    derive and render at 1,000 sources (4.2 -> 3.8 s). Reference counting still frees as usual."""
+    live to the end of the build, and no cycles to find (`kb generate` at 1,000 sources: 0.1 to
+    0.6 s less in five interleaved pairs of runs, of 5 to 7 s). Reference counting still frees
+    as usual."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -377,7 +377,7 @@ class Renderer:
         sources, per outlet."""
         if refs is None and self.timeline_years:
             return figures.years_svg(
-                [(year, len(refs)) for year, refs in self.timeline_years.items()],
+                [(year, len(claims)) for year, claims in self.timeline_years.items()],
                 href=lambda year: html_link(here, timeline_year_path(year), self.use_directory_urls),
             )
         refs = self.derived.timeline if refs is None else refs
