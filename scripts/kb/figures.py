@@ -128,7 +128,7 @@ def _shortened(text: str, chars: int) -> str:
 _MONTH_ABBREVIATIONS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
-def years_svg(counts: list[tuple[int, int]], href: Callable[[int], str]) -> str:
+def years_svg(counts: list[tuple[str, int]], href: Callable[[str], str]) -> str:
     """Dated claims per year as bars, each linked to the year's page: the timeline's overview
     when the years have pages of their own."""
     left, bottom, top, plot_h = 20.0, 40.0, 30.0, 200.0

@@ -66,7 +66,7 @@ TIMELINE_PAGE_LIMIT = 300
 FIGURE_ROWS = 30
 
 
-def timeline_year_path(year: int) -> str:
+def timeline_year_path(year: int | str) -> str:
     return f"timeline/{year}.md"
 
 
@@ -221,8 +221,8 @@ class Renderer:
         self.env.globals["claims_html"] = self.claims_html
         self.env.globals["page_link"] = self.page_link
         self._claim_html: dict[str, bytes] = {}
-        #: {year: its dated claims} when the years have timeline pages of their own, else empty.
-        self.timeline_years = _dated_claims_by_year(derived.timeline) if timeline_page_years(kb) else {}
+        #: {year: its dated claims, in event order} when the years have timeline pages of their own, else empty.
+        self.timeline_years = dict(_by_year(derived.timeline)) if timeline_page_years(kb) else {}
         #: {page: pages it links to with `page_link`}: links in raw HTML that count as backlinks.
         self.html_links: dict[str, set[str]] = {}
         self.env.globals.update(
@@ -487,13 +487,6 @@ def _relpath(target: str, start: str) -> str:
     first, so that relpath does not ask the system for the working directory twice per call
     (a third of the time of composing a source page went into getcwd)."""
     return posixpath.relpath("/" + target, "/" + start)
-
-
-def _dated_claims_by_year(refs: list[ClaimRef]) -> dict[int, list[ClaimRef]]:
-    years: dict[int, list[ClaimRef]] = {}
-    for ref in refs:
-        years.setdefault(ref.claim.date.year, []).append(ref)
-    return dict(sorted(years.items()))
 
 
 def _by_year(refs: list[ClaimRef]) -> list[tuple[str, list[ClaimRef]]]:
