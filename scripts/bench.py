@@ -2,7 +2,7 @@
 
 For each size it writes a synthetic knowledge base to a temporary folder (realistic source
 pages, registries and BibTeX entries, the real mkdocs.yml and hand-written pages) and measures,
-each step in a fresh subprocess (peak memory from `os.wait4`):
+each step in a fresh subprocess (peak memory of its process tree: scripts/measure_tree.py):
 
 - the generation step alone (`python -m kb generate OUT`),
 - the full `mkdocs build --strict` (hook + mkdocs-bibtex),
@@ -367,6 +367,8 @@ class Run:
     returncode: int
     output: str = field(default="", repr=False)
     stopped: bool = False  # killed at its time limit: `seconds` is a lower bound
+    largest_mb: float = 0  # the largest resident size of any one process of the command's tree
+    tree_mb: float = 0  # the largest sampled total (PSS) of the tree's processes at once
 
     def __str__(self) -> str:
         return f"> {self.seconds}" if self.stopped else f"{self.seconds}"
@@ -376,42 +378,27 @@ def bench_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(PROJECT / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
 
 
-#: Runs a command (stopping it after a time limit, 0 for none) and writes to a file the peak memory
-#: of its process tree (ru_maxrss of the children it waited for, KiB) and whether it was stopped.
-#: A command started by the benchmark itself would report at least the benchmark's own size at the
-#: time (Linux counts the parent's pages until exec): at seed size, after reading the 1,000-source
-#: search index, that made a 66 MB build look like 136 MB.
-RUN_AND_REPORT = (
-    "import resource, subprocess, sys\n"
-    "stopped = 0\n"
-    "try:\n"
-    "    code = subprocess.call(sys.argv[3:], timeout=float(sys.argv[2]) or None)\n"
-    "except subprocess.TimeoutExpired:\n"
-    "    code, stopped = 1, 1\n"
-    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "open(sys.argv[1], 'w').write(f'{peak} {stopped}')\n"
-    "sys.exit(code)\n"
-)
-
-
 def measure(command: list[str], cwd: Path, limit: float | None = None) -> Run:
-    """Wall time, CPU time and peak resident memory of one command in a fresh process.
+    """Wall time, CPU time and peak memory of one command in a fresh process.
 
-    The peak is that of the command's own process tree (chromium's, pandoc's included), reported
-    by a small Python process that starts it (RUN_AND_REPORT), so that the benchmark's own memory
-    does not count. With `limit` (seconds), the command is stopped then and the run marked `stopped`.
+    The peak is that of the command's own process tree (the generation's second process,
+    chromium's, pandoc's included), reported by a small Python process that starts it
+    (scripts/measure_tree.py), so that the benchmark's own memory does not count: the larger of
+    the largest single process and the largest sampled total of the tree. With `limit`
+    (seconds), the command is stopped then and the run marked `stopped`.
     """
     with tempfile.TemporaryFile() as log, tempfile.NamedTemporaryFile("r") as report:
         start = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-c", RUN_AND_REPORT, report.name, str(limit or 0), *command],
+        process = subprocess.Popen([sys.executable, str(PROJECT / "scripts" / "measure_tree.py"), report.name, str(limit or 0), *command],
                                    cwd=cwd, env=bench_env(), stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         log.seek(0)
         output = log.read().decode("utf-8", "replace")
-        peak_kib, stopped = map(int, report.read().split())
+        largest_kib, stopped, tree_kib = map(int, report.read().split())
     cpu = usage.ru_utime + usage.ru_stime  # the command's and the small process's: a few hundredths of a second
-    return Run(round(seconds, 2), round(cpu, 2), round(peak_kib / 1024, 1), os.waitstatus_to_exitcode(status), output, bool(stopped))
+    return Run(round(seconds, 2), round(cpu, 2), round(max(largest_kib, tree_kib) / 1024, 1), os.waitstatus_to_exitcode(status),
+               output, bool(stopped), largest_mb=round(largest_kib / 1024, 1), tree_mb=round(tree_kib / 1024, 1))
 
 
 def mkdocs_build(config: Path, site: Path) -> list[str]:

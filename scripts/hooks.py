@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import zlib
+from functools import partial
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -35,7 +36,8 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without installing it
 
 from kb import build  # noqa: E402
-from kb.render import TEMPLATE_CACHE, Renderer, backlinks, markdown_links, page_title, source_path  # noqa: E402
+from kb.parallel import Shared  # noqa: E402
+from kb.render import TEMPLATE_CACHE, ComposedPage, Renderer, backlinks, markdown_links, page_title, source_path  # noqa: E402
 
 log = get_plugin_logger("kb")
 #: What one build computed, for the per-page events of the same build.
@@ -49,13 +51,17 @@ EDIT_SOURCES = {"topics": "data/topics.yml", "places": "data/places.yml", "organ
 def on_config(config):
     """Check the content before any plugin reads it, so that every problem is one line; and point
     edit links at the main branch (MkDocs would guess 'master' for GitHub)."""
-    result = build(Path(config.config_file_path).parent)
+    gc.unfreeze()  # what a build that failed before `on_post_build` froze (`mkdocs serve`)
+    result = build(Path(config.config_file_path).parent, to_render=True)
     for problem in result.problems:
         (log.error if problem.severity == "error" else log.warning)(str(problem))
     if not result.ok:
         count = sum(p.severity == "error" for p in result.problems)
         raise PluginError(f"{count} content problem(s), listed above: fix them and build again (`make check` lists them without building).")
     _state["build"] = result
+    # The knowledge base lives to the end of the build: the cycle collector need not walk it
+    # again and again (`on_post_build` unfreezes it), nor touch it in the child process.
+    gc.freeze()
     _give_bibtex_one_file(config)
     if config.repo_url:
         config.edit_uri = "edit/main/docs/"
@@ -64,19 +70,23 @@ def on_config(config):
 
 def on_files(files: Files, config) -> Files:
     result = _state["build"]
-    renderer = Renderer(result.kb, result.derived, use_directory_urls=config.use_directory_urls, defer_html=True)
+    renderer = result.renderer(use_directory_urls=config.use_directory_urls, defer_html=True)
     _reuse_references_for_bibtex(config, renderer.references())
-    generated = renderer.pages()
-    for path, content in generated.items():
-        files.append(File.generated(config, path, content=content))
-    for path, pieces in renderer.downloads():
-        # Written out piece by piece, and on disk rather than in memory until the build ends:
-        # 11 MB of data at 1,000 sources.
-        target = _scratch() / "downloads" / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8") as out:
-            out.writelines(pieces)
-        files.append(File.generated(config, path, abs_src_path=str(target)))
+    # The source pages are composed by two processes (`kb.parallel`): a child starts on them
+    # while this one renders the other pages and writes the downloads.
+    with Shared(partial(_compose_source_page, renderer), result.kb.sources) as composing:
+        generated = renderer.pages()
+        for path, content in generated.items():
+            files.append(File.generated(config, path, content=content))
+        for path, pieces in renderer.downloads():
+            # Written out piece by piece, and on disk rather than in memory until the build ends:
+            # 11 MB of data at 1,000 sources.
+            target = _scratch() / "downloads" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("w", encoding="utf-8") as out:
+                out.writelines(pieces)
+            files.append(File.generated(config, path, abs_src_path=str(target)))
+        composed = composing.results()
 
     outgoing: dict[str, set[str]] = {}
     titles: dict[str, str] = {}
@@ -85,13 +95,10 @@ def on_files(files: Files, config) -> Files:
         outgoing[path] = markdown_links(path, markdown) | renderer.html_links.get(path, set())
         titles[path] = page_title(markdown, path)
 
-    # Each source page composed, read for its links and title, and held compressed until MkDocs
-    # reads it (`on_page_read_source`): at 10,000 sources they are 80 MB of Markdown.
     sources = {}
-    for slug in result.kb.sources:
-        path, markdown = source_path(slug), renderer.source_page(slug)
-        read_links_and_title(path, markdown)
-        sources[path] = zlib.compress(markdown.encode("utf-8"), 1)
+    for page, packed, links, title in composed:
+        renderer.adopt(page)
+        outgoing[page.path], titles[page.path], sources[page.path] = links, title, packed
     for path, markdown in generated.items():
         read_links_and_title(path, markdown)
     for file in files.documentation_pages():
@@ -109,6 +116,17 @@ def on_files(files: Files, config) -> Files:
         date=_build_date(root),
     )
     return files
+
+
+def _compose_source_page(renderer: Renderer, slug: str) -> tuple[ComposedPage, bytes, set[str], str]:
+    """A source page composed, read for its links and title, and compressed: held so until MkDocs
+    reads it (`on_page_read_source`); at 10,000 sources they are 80 MB of Markdown."""
+    page = renderer.composed_source_page(slug)
+    packed = zlib.compress(page.markdown.encode("utf-8"), 1)
+    links = markdown_links(page.path, page.markdown) | page.html_links
+    title = page_title(page.markdown, page.path)
+    page.markdown = ""  # the compressed copy is the one kept
+    return page, packed, links, title
 
 
 def on_env(env, config, files):
@@ -211,6 +229,7 @@ def on_post_build(config) -> None:
     serve`) computes everything again from on_config; the scratch folder stays."""
     for key in [key for key in _state if key != "scratch"]:
         del _state[key]
+    gc.unfreeze()
     gc.collect()
     _return_free_memory_to_the_system()
 

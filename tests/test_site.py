@@ -130,7 +130,7 @@ def test_footnotes_are_the_text_mkdocs_bibtex_itself_would_write(kb_root):
     result = build(kb_root)
     assert result.ok, [str(p) for p in result.problems]
     plugin = SimpleRegistry([str(p) for p in sorted((kb_root / "bib").rglob("*.bib"))])
-    ours = formatted_references(result.kb)  # parses each LaTeX string once (a cache, while it runs)
+    ours = formatted_references(result.kb.bib)  # parses each LaTeX string once (a cache, while it runs)
     assert vars(Text)["from_latex"] is pybtex_parser, "pybtex's own parser is put back: the plugin's text below is uncached"
     assert ours and set(ours) == set(plugin.bib_data.entries)
     for key, text in ours.items():

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from .check import check
 from .derive import Derived, derive
+from .export import references_of
 from .load import load
 from .model import KnowledgeBase
+from .parallel import Background
 from .problems import Problem, errors
 from .render import Renderer
 
@@ -24,22 +26,34 @@ class Build:
     kb: KnowledgeBase
     derived: Derived | None
     problems: list[Problem]
+    #: The formatted references, being made by a child process (`build(..., to_render=True)`).
+    references: Background[dict[str, str]] | None = None
 
     @property
     def ok(self) -> bool:
         return not errors(self.problems)
 
-    def renderer(self) -> Renderer:
+    def renderer(self, **options: object) -> Renderer:
+        """A Renderer of this build (options: see Renderer)."""
         assert self.derived is not None, "render only a knowledge base without errors"
-        return Renderer(self.kb, self.derived)
+        return Renderer(self.kb, self.derived, references=self.references, **options)
 
 
-def build(root: Path) -> Build:
-    """Load and check everything under `root`; derive the indexes when nothing is wrong."""
+def build(root: Path, to_render: bool = False) -> Build:
+    """Load and check everything under `root`; derive the indexes when nothing is wrong.
+
+    With `to_render`, a child process formats the references meanwhile (`kb.parallel`): pybtex
+    takes as long as reading the source files (0.75 s for 1,000 entries), and needs only bib/."""
+    root = Path(root)
+    references = Background(references_of, root) if to_render else None
     with _collector_paused():
-        kb, problems = load(Path(root))
+        kb, problems = load(root)
         problems = sorted(set(problems) | set(check(kb)))
-        return Build(kb, derive(kb) if not errors(problems) else None, problems)
+        if errors(problems):
+            if references:
+                references.cancel()
+            return Build(kb, None, problems)
+        return Build(kb, derive(kb), problems, references)
 
 
 @contextmanager

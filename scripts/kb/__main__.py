@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import sys
 from pathlib import Path
 
 from . import build
+from .parallel import Shared
+from .render import Renderer, source_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         from .new_source import run
 
         return run(args)
-    result = build(args.root)
+    result = build(args.root, to_render=args.command == "generate")
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if not result.ok:
@@ -38,15 +42,36 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OK: {len(kb.sources)} sources, {claims} claims, {len(kb.topics)} topics, "
               f"{len(kb.places)} places, {len(kb.organizations)} organizations, {len(kb.bib)} BibTeX entries.")
         return 0
-    written = 0
-    for path, markdown in result.renderer().iter_all_pages():
-        target = args.out / path
+    # What was loaded lives to the end: the cycle collector need not walk it again and again
+    # while the pages are rendered (0.15 s at 1,000 sources), nor touch it in the child process.
+    gc.freeze()
+    return write_pages(result.renderer(), args.out)
+
+
+def write_pages(renderer: Renderer, out: Path) -> int:
+    """Every page, written to `out`: the source pages shared with a child process, which
+    starts on them while this one writes the other pages (`kb.parallel`)."""
+    def write(path: str, markdown: str) -> None:
+        target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
-        written += 1
-    print(f"Wrote {written} pages to {args.out}")
+
+    renderer.references()  # before the child starts: both need them
+    with Shared(lambda slug: write(source_path(slug), renderer.source_page(slug)), renderer.kb.sources) as sources:
+        written = 0
+        for path, markdown in renderer.generated_pages():
+            write(path, markdown)
+            written += 1
+        written += len(sources.results())
+    print(f"Wrote {written} pages to {out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Out at once: Python would otherwise free the knowledge base object by object before
+    # exiting (0.2 s of `kb generate` at 1,000 sources); the system frees it all in one go.
+    # Nothing is left to do: files are closed, the child processes have ended.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -6,9 +6,10 @@ import csv
 import io
 import json
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 
 from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.database import BibliographyData, Entry, Person
@@ -17,7 +18,7 @@ from pybtex.richtext import Text
 from pybtex.style.formatting.plain import Style as PlainStyle
 
 from .derive import ClaimRef, Derived
-from .model import FuzzyDate, KnowledgeBase, SourcePage
+from .model import BibEntry, FuzzyDate, KnowledgeBase, SourcePage
 
 DOWNLOADS = {
     "bib": "downloads/sources.bib",
@@ -46,24 +47,32 @@ def downloads(kb: KnowledgeBase, derived: Derived, page_url: callable) -> Iterat
     yield DOWNLOADS["claims_csv"], _csv(rows())
 
 
-def bibliography_data(kb: KnowledgeBase) -> BibliographyData:
+def bibliography_data(bib: Mapping[str, BibEntry]) -> BibliographyData:
     """All BibTeX entries as one pybtex database, sorted by key."""
     entries = {
         key: Entry(entry.entry_type, fields=entry.fields, persons={r: [Person(p) for p in ps] for r, ps in entry.persons.items()})
-        for key, entry in sorted(kb.bib.items())
+        for key, entry in sorted(bib.items())
     }
     return BibliographyData(entries=entries)
 
 
-def formatted_references(kb: KnowledgeBase) -> dict[str, str]:
+def formatted_references(bib: Mapping[str, BibEntry]) -> dict[str, str]:
     """{key: reference as Markdown}, in pybtex's plain style — the style mkdocs-bibtex uses for footnotes."""
     style, backend = PlainStyle(), MarkdownBackend()
-    data = bibliography_data(kb)
+    data = bibliography_data(bib)
     with _each_latex_string_parsed_once():
         return {
             key: style.format_entry(key, entry).text.render(backend).replace("\n", " ")
             for key, entry in data.entries.items()
         }
+
+
+def references_of(root: Path) -> dict[str, str]:
+    """`formatted_references` of the BibTeX files under `root`: the work of a child process
+    (`kb.parallel`), which needs nothing else from the knowledge base."""
+    from .load import load_bib
+
+    return formatted_references(load_bib(root))
 
 
 @contextmanager
@@ -81,7 +90,7 @@ def _each_latex_string_parsed_once():
 
 
 def _bibtex(kb: KnowledgeBase) -> str:
-    return _BibTeXWriter().to_string(bibliography_data(kb))
+    return _BibTeXWriter().to_string(bibliography_data(kb.bib))
 
 
 class _BibTeXWriter(BibTeXWriter):

@@ -32,6 +32,7 @@ from .model import (
     SourcePage,
     Topic,
 )
+from .parallel import Shared
 from .problems import Problem, close_match, did_you_mean, field_path
 
 SOURCES_DIR = "docs/sources"
@@ -51,14 +52,18 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     """Read everything under `root` (the project folder). Never raises on bad content."""
     problems: list[Problem] = []
     registry_lines: dict[str, dict[str, Lines]] = {}
-    registries = {
-        name: _load_registry(root, name, model, problems, registry_lines.setdefault(name, {}))
-        for name, model in REGISTRIES.items()
-    }
-    rejected: list[RejectedSource] = []
-    sources = _load_sources(root, problems, rejected)
-    incomplete = any(p.severity == "error" for p in problems)
-    unparsed_bib_keys: set[str] = set()
+    # The source files, most of the work, are shared with a child process (`kb.parallel`),
+    # which starts on them while this one reads the registries and BibTeX.
+    with Shared(_load_source, _source_files(root)) as reading:
+        registries = {
+            name: _load_registry(root, name, model, problems, registry_lines.setdefault(name, {}))
+            for name, model in REGISTRIES.items()
+        }
+        unparsed_bib_keys: set[str] = set()
+        bib = _load_bib(root, problems, unparsed_bib_keys)
+        handwritten_text = _handwritten_text(root, problems)
+        rejected: list[RejectedSource] = []
+        sources = _collect_sources(reading.results(), problems, rejected)
     return (
         KnowledgeBase(
             sources=sources,
@@ -66,11 +71,11 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
             places=registries["places"],
             organizations=registries["organizations"],
             outlets=registries["outlets"],
-            bib=_load_bib(root, problems, unparsed_bib_keys),
+            bib=bib,
             handwritten=_handwritten_pages(root),
-            handwritten_text=_handwritten_text(root, problems),
+            handwritten_text=handwritten_text,
             registry_lines=registry_lines,
-            incomplete=incomplete,
+            incomplete=any(p.severity == "error" for p in problems),
             unparsed_bib_keys=frozenset(unparsed_bib_keys),
             rejected=tuple(rejected),
         ),
@@ -254,26 +259,41 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
 
 
-def _load_sources(root: Path, problems: list[Problem], rejected: list[RejectedSource]) -> dict[str, SourcePage]:
-    pages: dict[str, SourcePage] = {}
+def _source_files(root: Path) -> list[tuple[Path, str]]:
+    """(file, path from the project folder) of every source page, in order."""
+    files = []
     for file in sorted((root / SOURCES_DIR).rglob("*.md")):
-        rel = file.relative_to(root).as_posix()
-        if file.relative_to(root / SOURCES_DIR).as_posix() in NOT_SOURCES:
-            continue
-        page = _load_source(file, rel, problems)
+        if file.relative_to(root / SOURCES_DIR).as_posix() not in NOT_SOURCES:
+            files.append((file, file.relative_to(root).as_posix()))
+    return files
+
+
+def _collect_sources(loaded: list[tuple[SourcePage | RejectedSource | None, list[Problem]]],
+                     problems: list[Problem], rejected: list[RejectedSource]) -> dict[str, SourcePage]:
+    """The source pages by slug, from what `_load_source` made of each file in order."""
+    pages: dict[str, SourcePage] = {}
+    for page, found in loaded:
+        problems.extend(found)
         if isinstance(page, RejectedSource):
             rejected.append(page)
             continue
         if page is None:
             continue
         if page.slug in pages:
-            problems.append(Problem(rel, 1, "", f"duplicate source slug '{page.slug}' (also {pages[page.slug].path}): rename one file"))
+            problems.append(Problem(page.path, 1, "", f"duplicate source slug '{page.slug}' (also {pages[page.slug].path}): rename one file"))
             continue
         pages[page.slug] = page
     return pages
 
 
-def _load_source(file: Path, rel: str, problems: list[Problem]) -> SourcePage | RejectedSource | None:
+def _load_source(file_and_path: tuple[Path, str]) -> tuple[SourcePage | RejectedSource | None, list[Problem]]:
+    """One source file: its page (None if it cannot be read), and its problems."""
+    file, rel = file_and_path
+    problems: list[Problem] = []
+    return _read_source(file, rel, problems), problems
+
+
+def _read_source(file: Path, rel: str, problems: list[Problem]) -> SourcePage | RejectedSource | None:
     slug = file.stem
     if not re.match(SLUG, slug):
         problems.append(Problem(rel, None, "", f"file name '{file.name}' is not a valid slug: rename it to lowercase words joined by hyphens"))
@@ -377,6 +397,11 @@ def _entry_name(item: object, index: int) -> str:
 
 
 # --- BibTeX ------------------------------------------------------------------------------
+
+
+def load_bib(root: Path) -> dict[str, BibEntry]:
+    """The BibTeX entries alone, without their problems (`load` reports those)."""
+    return _load_bib(root, [], set())
 
 
 def _load_bib(root: Path, problems: list[Problem], unparsed_keys: set[str]) -> dict[str, BibEntry]:

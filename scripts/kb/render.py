@@ -11,6 +11,7 @@ import html
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import groupby
 from pathlib import Path
@@ -21,6 +22,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from . import export, figures
 from .derive import ClaimRef, Derived
 from .model import EVIDENCE_LABELS, KnowledgeBase, Place, SourcePage
+from .parallel import Background
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = {"en": "English", "ko": "Korean", "zh": "Chinese", "ja": "Japanese", "ru": "Russian"}
@@ -195,12 +197,26 @@ class MemoryBytecodeCache(BytecodeCache):
 TEMPLATE_CACHE = MemoryBytecodeCache()
 
 
+@dataclass
+class ComposedPage:
+    """A source page's Markdown, and what the renderer recorded while composing it."""
+
+    path: str
+    markdown: str
+    #: Its raw-HTML fragments, by kind ("indexed"...), which `fill_deferred` puts in after Markdown.
+    fragments: dict[str, list[str]]
+    #: The pages it links to in raw HTML (`page_link`).
+    html_links: set[str]
+
+
 class Renderer:
     """Holds the Jinja environment and the derived indexes; one per build."""
 
     def __init__(self, kb: KnowledgeBase, derived: Derived, use_directory_urls: bool = True,
-                 defer_html: bool = False):
+                 defer_html: bool = False, references: Background[dict[str, str]] | None = None):
         self.kb = kb
+        #: The formatted references, when a child process is already making them (`kb.build`).
+        self._references_coming = references
         self.derived = derived
         self.use_directory_urls = use_directory_urls
         self.defer_html = defer_html
@@ -320,7 +336,8 @@ class Renderer:
     def references(self) -> dict[str, str]:
         """Every BibTeX entry formatted once per build (pybtex plain style, like the footnotes)."""
         if not hasattr(self, "_references"):
-            self._references = export.formatted_references(self.kb)
+            coming = self._references_coming
+            self._references = coming.result() if coming else export.formatted_references(self.kb.bib)
         return self._references
 
     def _render(self, template: str, page_path: str, **context: object) -> str:
@@ -370,6 +387,22 @@ class Renderer:
             topics=self.derived.topics_of_source[slug],
             src_refs=self.derived.claims_of_source[slug],
         )
+
+    def composed_source_page(self, slug: str) -> ComposedPage:
+        """`source_page` with what composing it recorded in the renderer (its raw-HTML fragments,
+        its links in raw HTML) taken out of it: a child process composes some of the pages, and
+        this process `adopt`s them."""
+        path = source_path(slug)
+        markdown = self.source_page(slug)
+        fragments = {kind: self.deferred.pop((kind, path)) for kind in ("indexed", "deferred") if (kind, path) in self.deferred}
+        return ComposedPage(path, markdown, fragments, self.html_links.pop(path, set()))
+
+    def adopt(self, page: ComposedPage) -> None:
+        """Take back what `composed_source_page` took out (after `generated_pages`, which starts afresh)."""
+        for kind, fragments in page.fragments.items():
+            self.deferred[(kind, page.path)] = fragments
+        if page.html_links:
+            self.html_links[page.path] = page.html_links
 
     def _timeline_svg(self, here: str, refs: list[ClaimRef] | None = None) -> str:
         """The figure of the timeline page (claims per year, when the years have pages of their

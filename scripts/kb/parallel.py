@@ -1,0 +1,149 @@
+"""A second process for the generation step.
+
+The build is one Python process, so it uses one core of the two this machine (and CI's) has.
+Three parts of the generation do not depend on each other and are shared with a child process:
+formatting the references (it needs only the BibTeX files), reading the source files, and
+composing the source pages. The child is forked, so it starts at once with everything this
+process has loaded, and sends back its results pickled.
+
+Forking is used only where it is safe: on Linux, from a process with no other thread
+(`mkdocs build`, `python -m kb`). `mkdocs serve` runs a web server in other threads, which
+could hold a lock the child would then wait on forever; there, and with `KB_PROCESSES=1`,
+everything runs in this process, in the same order, with the same results.
+If the child fails, its share is done again here, so that any error is raised where it would
+have been without it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_FORK = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+
+
+def can_fork() -> bool:
+    """Whether a child process may be forked now (see the module's docstring)."""
+    return _FORK is not None and threading.active_count() == 1 and os.environ.get("KB_PROCESSES") != "1"
+
+
+class Background(Generic[R]):
+    """`function(*args)` computed in a child process while this one goes on; `result()` waits for it."""
+
+    def __init__(self, function: Callable[..., R], *args: Any):
+        self._call = (function, args)
+        self._child = self._pipe = None
+        self._parent = os.getpid()
+        if can_fork():
+            self._pipe, sending = _FORK.Pipe(duplex=False)
+            self._child = _FORK.Process(target=_send_result, args=(sending, function, args), daemon=True)
+            self._child.start()
+            sending.close()
+
+    def result(self) -> R:
+        if not hasattr(self, "_result"):
+            # A process forked from this one after it started the child cannot wait for it.
+            mine = os.getpid() == self._parent
+            done, value = _receive(self._pipe, self._child) if mine else (False, None)
+            self._child = self._pipe = None
+            function, args = self._call
+            self._result = value if done else function(*args)
+        return self._result
+
+    def cancel(self) -> None:
+        """Stop the child, whose result will not be asked for (the build has stopped)."""
+        if self._child is not None:
+            self._child.terminate()
+            self._child.join()
+            self._pipe.close()
+            self._child = self._pipe = None
+
+
+def _send_result(sending, function: Callable, args: tuple) -> None:
+    try:
+        result = (True, function(*args))
+    except BaseException:  # noqa: BLE001 - the parent does the work again and raises there
+        result = (False, None)
+    sending.send(result)
+    sending.close()
+
+
+def _receive(pipe, child) -> tuple[bool, Any]:
+    """(True, what the child sent), or (False, None) when there was no child or it failed."""
+    if child is None:
+        return False, None
+    try:
+        return pipe.recv()
+    except EOFError:  # the child died without sending anything
+        return False, None
+    finally:
+        pipe.close()
+        child.join()
+
+
+class Shared(Generic[T, R]):
+    """`function(item)` for every item, shared with a child process: each process takes the next
+    item nobody has taken yet (a counter in shared memory), so that neither waits while there is
+    work left. The child starts on the items at once; this process joins it when it asks for the
+    results, after doing whatever else it has to do:
+
+        with Shared(compose, slugs) as shared:
+            index_pages = render_index_pages()   # meanwhile, the child composes
+            pages = shared.results()             # then both do; in the order of `slugs`
+
+    `function` must return everything the caller needs from an item (a change it makes to an
+    object happens in the child's copy only), as something pickle can send.
+    """
+
+    def __init__(self, function: Callable[[T], R], items: Iterable[T]):
+        self.function, self.items = function, list(items)
+        self._child = self._pipe = None
+        self._next = None
+
+    def __enter__(self) -> Shared[T, R]:
+        if can_fork() and len(self.items) > 1:
+            self._next = _FORK.Value("q", 0)
+            self._pipe, sending = _FORK.Pipe(duplex=False)
+            self._child = _FORK.Process(target=self._child_part, args=(sending,), daemon=True)
+            self._child.start()
+            sending.close()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._child is not None:  # results() was not reached: an error here
+            self._child.terminate()
+            self._child.join()
+            self._pipe.close()
+            self._child = self._pipe = None
+
+    def results(self) -> list[R]:
+        """Every item's result, in the order of the items."""
+        results = dict(self._take()) if self._next is not None else {}
+        done, theirs = _receive(self._pipe, self._child)
+        self._child = self._pipe = None
+        if done:
+            results.update(theirs)
+        # Without a child, or if it failed: what is missing is done here.
+        for index, item in enumerate(self.items):
+            if index not in results:
+                results[index] = self.function(item)
+        return [results[index] for index in range(len(self.items))]
+
+    def _take(self) -> Iterator[tuple[int, R]]:
+        while True:
+            with self._next.get_lock():
+                index = self._next.value
+                self._next.value += 1
+            if index >= len(self.items):
+                return
+            yield index, self.function(self.items[index])
+
+    def _child_part(self, sending) -> None:
+        _send_result(sending, lambda: list(self._take()), ())

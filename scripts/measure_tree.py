@@ -1,0 +1,77 @@
+"""Run a command and report the peak memory of its process tree (for `make bench`).
+
+    python measure_tree.py REPORT LIMIT COMMAND...
+
+Writes "MAXRSS STOPPED TREE_PSS" to REPORT: the largest resident size any one process of the
+tree reached (KiB, from the kernel: exact, but blind to processes running side by side), whether
+the command was stopped at LIMIT seconds (0: no limit), and the largest total the tree's
+processes held at once (KiB, sampled every SAMPLE_S seconds from /proc: the proportional set
+size, which shares a page between the processes that share it, as a forked child shares most
+of its parent's). Exits with the command's code.
+
+Kept small and standard-library only: the command starts as a fork of this process, and Linux
+counts the parent's pages in the child's peak until exec.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+SAMPLE_S = 0.1
+
+
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process under it (from /proc/PID/task/TID/children)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo.extend(int(child) for child in task.read_text().split())
+            except OSError:  # the process ended meanwhile
+                pass
+    return found
+
+
+def pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def sample_tree(pid: int, done: threading.Event, peak: list[int]) -> None:
+    while not done.wait(SAMPLE_S):
+        peak[0] = max(peak[0], sum(pss_kib(p) for p in descendants(pid)))
+
+
+def main(report: str, limit: str, *command: str) -> int:
+    process = subprocess.Popen(command)
+    done, tree_peak = threading.Event(), [0]
+    sampler = threading.Thread(target=sample_tree, args=(process.pid, done, tree_peak), daemon=True)
+    sampler.start()
+    stopped = 0
+    try:
+        code = process.wait(timeout=float(limit) or None)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        code, stopped = 1, 1
+    done.set()
+    sampler.join()
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    Path(report).write_text(f"{peak} {stopped} {tree_peak[0]}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))

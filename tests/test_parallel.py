@@ -1,0 +1,155 @@
+"""kb.parallel: work shared with a forked child gives the same results as work done here, in
+the same order; a child that fails costs time, not results; errors are raised here."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from kbtest import run_mkdocs_build
+
+from kb import parallel
+from kb.parallel import Background, Shared
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the second process is used on Linux only")
+
+
+@pytest.fixture(autouse=True)
+def forking_allowed(monkeypatch):
+    monkeypatch.delenv("KB_PROCESSES", raising=False)
+    assert parallel.can_fork(), "the tests of the second process need a process without other threads"
+
+
+def double_and_pid(item: int) -> tuple[int, int]:
+    time.sleep(0.002)
+    return item * 2, os.getpid()
+
+
+def test_shared_results_are_in_order_and_the_child_does_its_part():
+    with Shared(double_and_pid, range(100)) as shared:
+        time.sleep(0.3)  # this process's other work: the child starts on the items meanwhile
+        results = shared.results()
+    assert [value for value, _ in results] == [item * 2 for item in range(100)]
+    assert {pid for _, pid in results} - {os.getpid()}, "the child took some of the items"
+    assert not multiprocessing.active_children()
+
+
+def test_both_processes_take_items_when_both_are_free():
+    with Shared(double_and_pid, range(400)) as shared:
+        results = shared.results()
+    pids = [pid for _, pid in results]
+    assert pids.count(os.getpid()) and len(set(pids)) == 2
+
+
+def test_items_a_failed_child_took_are_done_here():
+    parent = os.getpid()
+
+    def fails_in_the_child(item: int) -> tuple[int, int]:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return double_and_pid(item)
+
+    with Shared(fails_in_the_child, range(50)) as shared:
+        time.sleep(0.1)
+        results = shared.results()
+    assert results == [(item * 2, parent) for item in range(50)]
+
+
+def test_an_error_in_the_work_is_raised_here_and_the_child_stopped():
+    def breaks_on_seven(item: int) -> int:
+        if item == 7:
+            raise ValueError("item 7 is bad")
+        return item
+
+    with pytest.raises(ValueError, match="item 7"):
+        with Shared(breaks_on_seven, range(20)) as shared:
+            shared.results()
+    assert not multiprocessing.active_children()
+
+
+def test_no_child_where_forking_is_not_safe(monkeypatch):
+    release = threading.Event()
+    server = threading.Thread(target=release.wait)  # as `mkdocs serve` runs its server
+    server.start()
+    try:
+        assert not parallel.can_fork()
+        with Shared(double_and_pid, range(30)) as shared:
+            results = shared.results()
+        assert {pid for _, pid in results} == {os.getpid()}
+        assert Background(os.getpid).result() == os.getpid()
+    finally:
+        release.set()
+        server.join()
+    monkeypatch.setenv("KB_PROCESSES", "1")
+    assert not parallel.can_fork()
+
+
+def test_background_result_comes_from_the_child():
+    job = Background(lambda: (os.getpid(), sum(range(1000))))
+    pid, total = job.result()
+    assert pid != os.getpid() and total == 499500
+    assert job.result() == (pid, total), "asked twice, the same result"
+
+
+def test_background_that_fails_is_done_again_here():
+    parent = os.getpid()
+
+    def only_here() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return 42
+
+    assert Background(only_here).result() == 42
+
+
+def test_cancelled_background_leaves_no_process():
+    job = Background(time.sleep, 30)
+    job.cancel()
+    assert not multiprocessing.active_children()
+
+
+# --- The generation with and without the second process ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def synthetic_kb(tmp_path_factory):
+    import bench
+
+    root = tmp_path_factory.mktemp("parallel") / "kb"
+    bench.synthesize(root, 40, places=30, organizations=12, outlets=6)
+    return root
+
+
+def files_of(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_kb_generate_writes_the_same_pages_in_one_process_or_two(synthetic_kb, tmp_path):
+    import bench
+
+    written = {}
+    for processes in ("1", "2"):
+        out = tmp_path / processes
+        env = {**bench.bench_env(), "KB_PROCESSES": processes}
+        done = subprocess.run([sys.executable, "-m", "kb", "--root", str(synthetic_kb), "generate", str(out)],
+                              capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        written[processes] = files_of(out)
+    assert len(written["1"]) > 40 + 20 and written["1"] == written["2"]
+
+
+def test_a_site_built_in_one_process_or_two_is_the_same(synthetic_kb, tmp_path):
+    sites = {}
+    for processes in ("1", "2"):
+        built = run_mkdocs_build(synthetic_kb / "mkdocs.yml", tmp_path / processes, KB_PROCESSES=processes,
+                                 SOURCE_DATE_EPOCH="1764720000")
+        assert built.returncode == 0, built.stderr[-4000:]
+        sites[processes] = files_of(tmp_path / processes)
+    assert len(sites["1"]) > 100
+    differing = [path for path in sites["1"] if sites["1"][path] != sites["2"].get(path)]
+    assert not differing and sites["1"].keys() == sites["2"].keys()
