@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from functools import partial
 import gc
 import os
 import sys
@@ -49,20 +51,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_pages(renderer: Renderer, out: Path) -> int:
-    """Every page, written to `out`: the source pages shared with a child process, which
-    starts on them while this one writes the other pages (`kb.parallel`)."""
-    def write(path: str, markdown: str) -> None:
+    """Every page, written to `out` by two processes (`kb.parallel`): this one from the list
+    pages on, a child from the source pages back."""
+    def write(page: tuple[str, Callable[[], str]]) -> None:
+        path, make = page
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
+        target.write_text(make(), encoding="utf-8")
 
     renderer.references()  # before the child starts: both need them
-    with Shared(lambda slug: write(source_path(slug), renderer.source_page(slug)), renderer.kb.sources) as sources:
-        written = 0
-        for path, markdown in renderer.generated_pages():
-            write(path, markdown)
-            written += 1
-        written += len(sources.results())
+    sources = [(source_path(slug), partial(renderer.source_page, slug)) for slug in renderer.kb.sources]
+    with Shared(write, renderer.generated_page_makers() + sources) as writing:
+        written = len(writing.results())
     print(f"Wrote {written} pages to {out}")
     return 0
 

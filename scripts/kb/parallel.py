@@ -89,10 +89,11 @@ def _receive(pipe, child) -> tuple[bool, Any]:
 
 
 class Shared(Generic[T, R]):
-    """`function(item)` for every item, shared with a child process: each process takes the next
-    item nobody has taken yet (a counter in shared memory), so that neither waits while there is
-    work left. The child starts on the items at once; this process joins it when it asks for the
-    results, after doing whatever else it has to do:
+    """`function(item)` for every item, shared with a child process: this process takes items
+    from the front of the list and the child from the back (two counters in shared memory), so
+    that neither waits while there is work left, and each mostly does items of one kind (at the
+    front, pages that reuse what the other pages rendered before them). The child starts at
+    once; this process joins in when it asks for the results, after whatever else it has to do:
 
         with Shared(compose, slugs) as shared:
             index_pages = render_index_pages()   # meanwhile, the child composes
@@ -105,11 +106,12 @@ class Shared(Generic[T, R]):
     def __init__(self, function: Callable[[T], R], items: Iterable[T]):
         self.function, self.items = function, list(items)
         self._child = self._pipe = None
-        self._next = None
+        self._ends = None
 
     def __enter__(self) -> Shared[T, R]:
         if can_fork() and len(self.items) > 1:
-            self._next = _FORK.Value("q", 0)
+            #: The next item from the front, and one past the next item from the back.
+            self._ends = _FORK.Array("q", [0, len(self.items)])
             self._pipe, sending = _FORK.Pipe(duplex=False)
             self._child = _FORK.Process(target=self._child_part, args=(sending,), daemon=True)
             self._child.start()
@@ -125,7 +127,7 @@ class Shared(Generic[T, R]):
 
     def results(self) -> list[R]:
         """Every item's result, in the order of the items."""
-        results = dict(self._take()) if self._next is not None else {}
+        results = dict(self._take(from_back=False)) if self._ends is not None else {}
         done, theirs = _receive(self._pipe, self._child)
         self._child = self._pipe = None
         if done:
@@ -136,14 +138,19 @@ class Shared(Generic[T, R]):
                 results[index] = self.function(item)
         return [results[index] for index in range(len(self.items))]
 
-    def _take(self) -> Iterator[tuple[int, R]]:
+    def _take(self, from_back: bool) -> Iterator[tuple[int, R]]:
+        ends = self._ends
         while True:
-            with self._next.get_lock():
-                index = self._next.value
-                self._next.value += 1
-            if index >= len(self.items):
-                return
+            with ends.get_lock():
+                if ends[0] >= ends[1]:
+                    return
+                if from_back:
+                    ends[1] -= 1
+                    index = ends[1]
+                else:
+                    index = ends[0]
+                    ends[0] += 1
             yield index, self.function(self.items[index])
 
     def _child_part(self, sending) -> None:
-        _send_result(sending, lambda: list(self._take()), ())
+        _send_result(sending, lambda: list(self._take(from_back=True)), ())

@@ -349,34 +349,45 @@ class Renderer:
 
     def generated_pages(self) -> Iterator[tuple[str, str]]:
         """(path under docs/, Markdown) of each generated page, one at a time."""
-        kb, d = self.kb, self.derived
+        for path, make in self.generated_page_makers():
+            yield path, make()
+
+    def generated_page_makers(self) -> list[tuple[str, Callable[[], str]]]:
+        """(path under docs/, what renders it) of each generated page: to be rendered in turn,
+        or shared between processes (`python -m kb generate`)."""
+        kb, d, render = self.kb, self.derived, self._render
         self.deferred = {}
-        figures_by_page = {"timeline.md": self._timeline_svg, "places/index.md": self._map_svg}
-        for path, template in INDEX_PAGES.items():
-            yield path, self._render(template, path, figure=figures_by_page[path](path) if path in figures_by_page else "")
+        makers = [(path, partial(self._index_page, path, template)) for path, template in INDEX_PAGES.items()]
         years = list(self.timeline_years)
         for index, year in enumerate(years):
-            path, refs = timeline_year_path(year), self.timeline_years[year]
-            yield path, self._render(
-                "timeline_year.md.j2", path, year=year, refs=refs, figure=self._timeline_svg(path, refs),
+            makers.append((timeline_year_path(year), partial(
+                self._year_page, year,
                 previous=years[index - 1] if index else None, next=years[index + 1] if index + 1 < len(years) else None,
-            )
+            )))
         for slug, topic in kb.topics.items():
-            yield topic_path(slug), self._render(
-                "topic.md.j2", topic_path(slug), topic=topic, claims=d.by_topic.get(slug, []),
+            makers.append((topic_path(slug), partial(
+                render, "topic.md.j2", topic_path(slug), topic=topic, claims=d.by_topic.get(slug, []),
                 sources=d.sources_by_topic.get(slug, []), related=d.related_topics.get(slug, []),
-            )
+            )))
         for slug, place in kb.places.items():
-            yield place_path(slug), self._render(
-                "place.md.j2", place_path(slug), place=place, claims=d.by_place.get(slug, []),
-                sources=d.sources_by_place.get(slug, []),
-                children=d.places_within.get(slug, []),
-            )
+            makers.append((place_path(slug), partial(
+                render, "place.md.j2", place_path(slug), place=place, claims=d.by_place.get(slug, []),
+                sources=d.sources_by_place.get(slug, []), children=d.places_within.get(slug, []),
+            )))
         for slug, org in kb.organizations.items():
-            yield organization_path(slug), self._render(
-                "organization.md.j2", organization_path(slug), org=org, claims=d.by_organization.get(slug, []),
+            makers.append((organization_path(slug), partial(
+                render, "organization.md.j2", organization_path(slug), org=org, claims=d.by_organization.get(slug, []),
                 sources=d.sources_by_organization.get(slug, []),
-            )
+            )))
+        return makers
+
+    def _index_page(self, path: str, template: str) -> str:
+        figure = {"timeline.md": self._timeline_svg, "places/index.md": self._map_svg}.get(path)
+        return self._render(template, path, figure=figure(path) if figure else "")
+
+    def _year_page(self, year: str, **neighbours: object) -> str:
+        path, refs = timeline_year_path(year), self.timeline_years[year]
+        return self._render("timeline_year.md.j2", path, year=year, refs=refs, figure=self._timeline_svg(path, refs), **neighbours)
 
     def source_page(self, slug: str, body: str | None = None) -> str:
         """The full Markdown of a source page: metadata, the hand-written body, the claims."""
