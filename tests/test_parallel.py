@@ -153,3 +153,26 @@ def test_a_site_built_in_one_process_or_two_is_the_same(synthetic_kb, tmp_path):
     assert len(sites["1"]) > 100
     differing = [path for path in sites["1"] if sites["1"][path] != sites["2"].get(path)]
     assert not differing and sites["1"].keys() == sites["2"].keys()
+
+
+# --- Checks and derivation side by side (kb.build) -----------------------------------------
+
+
+def test_indexes_that_cannot_be_derived_are_no_error_when_the_checks_explain_why(tmp_path, monkeypatch):
+    """The indexes are derived while a child checks: on a knowledge base with a mistake they may
+    fail to derive; the contributor then gets the problem line, not a traceback."""
+    import kb
+    from fixtures.kbfactory import SOURCE, make_kb
+
+    def derive_fails(knowledge_base):
+        raise KeyError("inminban-surveilance")
+
+    monkeypatch.setattr(kb, "derive", derive_fails)
+    broken = make_kb(tmp_path / "broken", [(SOURCE, "    topics: [inminban-surveillance]\n", "    topics: [inminban-surveilance]\n")])
+    result = kb.build(broken.root)
+    assert not result.ok and result.derived is None
+    assert any("unknown topic 'inminban-surveilance'" in str(p) for p in result.problems)
+
+    valid = make_kb(tmp_path / "valid")
+    with pytest.raises(KeyError):  # nothing wrong in the content: a real error, raised
+        kb.build(valid.root)

@@ -48,12 +48,26 @@ def build(root: Path, to_render: bool = False) -> Build:
     references = Background(references_of, root) if to_render else None
     with _collector_paused():
         kb, problems = load(root)
-        problems = sorted(set(problems) | set(check(kb)))
+        # A child process checks while this one derives the indexes (0.3 s and 0.15 s at 1,000
+        # sources); they are kept only if nothing is wrong.
+        checking = Background(check, kb)
+        derived = _derived_if_possible(kb) if not errors(problems) else None
+        problems = sorted(set(problems) | set(checking.result()))
         if errors(problems):
             if references:
                 references.cancel()
             return Build(kb, None, problems)
-        return Build(kb, derive(kb), problems, references)
+        return Build(kb, derived if derived is not None else derive(kb), problems, references)
+
+
+def _derived_if_possible(kb: KnowledgeBase) -> Derived | None:
+    """The indexes, or None if they cannot be made: before the checks are done, a claim may
+    still name a topic that does not exist. Should the checks then find nothing wrong, `derive`
+    runs again and its error is raised."""
+    try:
+        return derive(kb)
+    except Exception:  # noqa: BLE001 - judged once the checks are done
+        return None
 
 
 @contextmanager
