@@ -89,6 +89,15 @@ def test_no_child_where_forking_is_not_safe(monkeypatch):
     assert not parallel.can_fork()
 
 
+def test_no_child_for_a_process_past_its_memory_limit():
+    assert parallel.resident_mb() > 10
+    with Shared(double_and_pid, range(30), unless_resident_mb=1) as shared:
+        assert {pid for _, pid in shared.results()} == {os.getpid()}
+    with Shared(double_and_pid, range(30), unless_resident_mb=100_000) as shared:
+        time.sleep(0.2)
+        assert {pid for _, pid in shared.results()} - {os.getpid()}
+
+
 def test_background_result_comes_from_the_child():
     job = Background(lambda: (os.getpid(), sum(range(1000))))
     pid, total = job.result()

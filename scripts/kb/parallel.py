@@ -34,6 +34,15 @@ def can_fork() -> bool:
     return _FORK is not None and threading.active_count() == 1 and os.environ.get("KB_PROCESSES") != "1"
 
 
+def resident_mb() -> float:
+    """The memory this process holds now (resident set, MB), from /proc; 0 where there is none."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class Background(Generic[R]):
     """`function(*args)` computed in a child process while this one goes on; `result()` waits for it."""
 
@@ -103,13 +112,16 @@ class Shared(Generic[T, R]):
     object happens in the child's copy only), as something pickle can send.
     """
 
-    def __init__(self, function: Callable[[T], R], items: Iterable[T]):
+    def __init__(self, function: Callable[[T], R], items: Iterable[T], unless_resident_mb: int | None = None):
+        """`unless_resident_mb`: all is done here if this process holds more than that much memory
+        (a child comes to hold a copy of every page of memory it reads)."""
         self.function, self.items = function, list(items)
         self._child = self._pipe = None
         self._ends = None
+        self._small_enough = unless_resident_mb is None or resident_mb() <= unless_resident_mb
 
     def __enter__(self) -> Shared[T, R]:
-        if can_fork() and len(self.items) > 1:
+        if can_fork() and len(self.items) > 1 and self._small_enough:
             #: The next item from the front, and one past the next item from the back.
             self._ends = _FORK.Array("q", [0, len(self.items)])
             self._pipe, sending = _FORK.Pipe(duplex=False)
