@@ -1,10 +1,13 @@
 """A second process for the generation step.
 
 The build is one Python process, so it uses one core of the two this machine (and CI's) has.
-Three parts of the generation do not depend on each other and are shared with a child process:
-formatting the references (it needs only the BibTeX files), reading the source files, and
-composing the source pages. The child is forked, so it starts at once with everything this
-process has loaded, and sends back its results pickled.
+Parts of the generation that do not depend on each other are given to a child process:
+formatting the references (it needs only the BibTeX files) while everything is loaded; half of
+the source files to read; the checks, while this process derives the indexes; half of the
+source pages to compose (and, for `python -m kb generate`, of the other pages). The child is
+forked, so it starts at once with everything this process has loaded, and sends back its
+results pickled. It also comes to hold a copy of every page of memory it reads: where that
+matters, `Shared(..., unless_resident_mb=...)` keeps the work here.
 
 Forking is used only where it is safe: on Linux, from a process with no other thread
 (`mkdocs build`, `python -m kb`). `mkdocs serve` runs a web server in other threads, which
