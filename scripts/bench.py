@@ -803,7 +803,7 @@ def report(sizes: list[SizeResult], seed: SeedResult | None, checks: list[Verdic
              "*sources*: synthetic sources of ~600 words (3–10 claims, 3 citations, 3 topics, 2 places each), added to a copy "
              "of the real content (its sources, hand-written pages and registries, padded to 20 topics and 200 places). "
              "*floor*: a bare Material build (search only, no hook, no bibtex) of the same pages. "
-             "Peak memory is that of the step's process tree: the larger of the largest resident set of any one process and the largest total (PSS, sampled every 0.1 s) of its processes at once (the generation's second process included).", ""]
+             "Peak memory is that of the step's process tree: the larger of the largest resident set of any one process and the largest total (PSS, sampled every 0.1 s, less often when a sample costs more than 2 % of a core) of its processes at once (the generation's second process included).", ""]
     if sizes:
         lines += [markdown_table(size_rows(sizes)), ""]
     if seed:

@@ -7,7 +7,7 @@ tree reached (KiB, from the kernel: exact, but blind to processes running side b
 the command was stopped at LIMIT seconds (0: no limit), and the largest total the tree's
 processes held at once (KiB, sampled every SAMPLE_S seconds from /proc: the proportional set
 size, which shares a page between the processes that share it, as a forked child shares most
-of its parent's). Exits with the command's code.
+of its parent's; less often when sampling is costly, see `sample_tree`). Exits with the command's code.
 
 Kept small and standard-library only: the command starts as a fork of this process, and Linux
 counts the parent's pages in the child's peak until exec.
@@ -19,9 +19,12 @@ import resource
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 SAMPLE_S = 0.1
+#: Sampling waits at least this many times as long as a sample took.
+OVERHEAD = 50
 
 
 def descendants(pid: int) -> list[int]:
@@ -50,12 +53,17 @@ def pss_kib(pid: int) -> int:
 
 
 def sample_tree(pid: int, done: threading.Event, peak: list[int]) -> None:
-    while not done.wait(SAMPLE_S):
+    """Every SAMPLE_S seconds, or less often when sampling is costly: to read a process's PSS the
+    kernel walks all its pages (6 ms for 300 MB; Chromium's dozen processes while it prints the
+    PDF made sampling every 0.1 s take a third of a core). At most 1/OVERHEAD of a core goes to it."""
+    wait = SAMPLE_S
+    while not done.wait(wait):
+        started = time.perf_counter()
         tree = descendants(pid)
-        # One process: its peak is the kernel's exact figure. Reading its PSS would cost more: the
-        # kernel walks every page of the process (at 10,000 sources, seconds of CPU in a build).
+        # One process: its peak is the kernel's exact figure, and costs nothing to read.
         if len(tree) > 1:
             peak[0] = max(peak[0], sum(pss_kib(p) for p in tree))
+        wait = max(SAMPLE_S, OVERHEAD * (time.perf_counter() - started))
 
 
 def main(report: str, limit: str, *command: str) -> int:
