@@ -185,3 +185,15 @@ def test_indexes_that_cannot_be_derived_are_no_error_when_the_checks_explain_why
     valid = make_kb(tmp_path / "valid")
     with pytest.raises(KeyError):  # nothing wrong in the content: a real error, raised
         kb.build(valid.root)
+
+
+def test_a_result_that_cannot_be_sent_is_made_here_without_a_traceback(capfd):
+    parent = os.getpid()
+
+    def unpicklable_in_the_child(item: int):
+        return (lambda: item) if os.getpid() != parent else item  # a lambda cannot be pickled
+
+    with Shared(unpicklable_in_the_child, range(40)) as shared:
+        time.sleep(0.1)
+        assert shared.results() == list(range(40))
+    assert "Traceback" not in capfd.readouterr().err

@@ -71,20 +71,26 @@ class Background(Generic[R]):
 
     def cancel(self) -> None:
         """Stop the child, whose result will not be asked for (the build has stopped)."""
-        if self._child is not None:
-            self._child.terminate()
-            self._child.join()
-            self._pipe.close()
-            self._child = self._pipe = None
+        _stop(self._child, self._pipe)
+        self._child = self._pipe = None
 
 
 def _send_result(sending, function: Callable, args: tuple) -> None:
+    """In the child: `function(*args)` sent as (True, result), or (False, None) if it fails or
+    its result cannot be pickled. Quietly: the parent does the work again and raises there."""
     try:
-        result = (True, function(*args))
-    except BaseException:  # noqa: BLE001 - the parent does the work again and raises there
-        result = (False, None)
-    sending.send(result)
+        sending.send((True, function(*args)))
+    except BaseException:  # noqa: BLE001
+        sending.send((False, None))
     sending.close()
+
+
+def _stop(child, pipe) -> None:
+    """End a child whose result is no longer wanted."""
+    if child is not None:
+        child.terminate()
+        child.join()
+        pipe.close()
 
 
 def _receive(pipe, child) -> tuple[bool, Any]:
@@ -134,11 +140,8 @@ class Shared(Generic[T, R]):
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._child is not None:  # results() was not reached: an error here
-            self._child.terminate()
-            self._child.join()
-            self._pipe.close()
-            self._child = self._pipe = None
+        _stop(self._child, self._pipe)  # still there if results() was not reached: an error here
+        self._child = self._pipe = None
 
     def results(self) -> list[R]:
         """Every item's result, in the order of the items."""
