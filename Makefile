@@ -38,7 +38,7 @@ golden: $(STAMP)  ## rewrite the golden files after an intended change to the te
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
 clean:
-	rm -rf site build .pytest_cache
+	rm -rf site build .pytest_cache .cache
 
 pdf: $(STAMP)  ## the whole knowledge base as one PDF in site/pdf/
 	$(BIN)/python scripts/pdf.py

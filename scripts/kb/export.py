@@ -9,7 +9,6 @@ import textwrap
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
 
 from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.database import BibliographyData, Entry, Person
@@ -65,14 +64,6 @@ def formatted_references(bib: Mapping[str, BibEntry]) -> dict[str, str]:
             key: style.format_entry(key, entry).text.render(backend).replace("\n", " ")
             for key, entry in data.entries.items()
         }
-
-
-def references_of(root: Path) -> dict[str, str]:
-    """`formatted_references` of the BibTeX files under `root`: the work of a child process
-    (`kb.parallel`), which needs nothing else from the knowledge base."""
-    from .load import load_bib
-
-    return formatted_references(load_bib(root))
 
 
 @contextmanager
