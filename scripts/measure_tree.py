@@ -2,12 +2,13 @@
 
     python measure_tree.py REPORT LIMIT COMMAND...
 
-Writes "MAXRSS STOPPED TREE_PSS" to REPORT: the largest resident size any one process of the
+Writes "MAXRSS STOPPED TREE_PSS SECONDS" to REPORT: the largest resident size any one process of the
 tree reached (KiB, from the kernel: exact, but blind to processes running side by side), whether
 the command was stopped at LIMIT seconds (0: no limit), and the largest total the tree's
 processes held at once (KiB, sampled every SAMPLE_S seconds from /proc: the proportional set
 size, which shares a page between the processes that share it, as a forked child shares most
-of its parent's; less often when sampling is costly, see `sample_tree`). Exits with the command's code.
+of its parent's; less often when sampling is costly, see `sample_tree`), and the command's wall
+time (from its start to its end: not this process's own start, 40 ms). Exits with the command's code.
 
 Kept small and standard-library only: the command starts as a fork of this process, and Linux
 counts the parent's pages in the child's peak until exec.
@@ -67,6 +68,7 @@ def sample_tree(pid: int, done: threading.Event, peak: list[int]) -> None:
 
 
 def main(report: str, limit: str, *command: str) -> int:
+    started = time.perf_counter()
     process = subprocess.Popen(command)
     done, tree_peak = threading.Event(), [0]
     sampler = threading.Thread(target=sample_tree, args=(process.pid, done, tree_peak), daemon=True)
@@ -78,10 +80,11 @@ def main(report: str, limit: str, *command: str) -> int:
         process.kill()
         process.wait()
         code, stopped = 1, 1
+    seconds = time.perf_counter() - started
     done.set()
     sampler.join()
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    Path(report).write_text(f"{peak} {stopped} {tree_peak[0]}")
+    Path(report).write_text(f"{peak} {stopped} {tree_peak[0]} {seconds:.3f}")
     return code
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from .model import Claim, KnowledgeBase, Place, SourcePage
 
@@ -19,7 +20,7 @@ class ClaimRef:
     page: SourcePage
     claim: Claim
 
-    @property
+    @cached_property  # the key of every index: read 60,000 times at 1,000 sources
     def ref(self) -> str:
         return f"{self.page.slug}#{self.claim.id}"
 
