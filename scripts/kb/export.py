@@ -10,11 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 
-from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.database import BibliographyData, Entry, Person
-from pybtex.database.output.bibtex import Writer as BibTeXWriter
-from pybtex.richtext import Text
-from pybtex.style.formatting.plain import Style as PlainStyle
 
 from .derive import ClaimRef, Derived
 from .model import BibEntry, FuzzyDate, KnowledgeBase, SourcePage
@@ -57,6 +53,11 @@ def bibliography_data(bib: Mapping[str, BibEntry]) -> BibliographyData:
 
 def formatted_references(bib: Mapping[str, BibEntry]) -> dict[str, str]:
     """{key: reference as Markdown}, in pybtex's plain style — the style mkdocs-bibtex uses for footnotes."""
+    # Imported here: pybtex's styles and back ends (with latexcodec and xml.sax) took 35 ms of
+    # every start of the build, and are needed only by the child process that formats references.
+    from pybtex.backends.markdown import Backend as MarkdownBackend
+    from pybtex.style.formatting.plain import Style as PlainStyle
+
     style, backend = PlainStyle(), MarkdownBackend()
     data = bibliography_data(bib)
     with _each_latex_string_parsed_once():
@@ -72,6 +73,8 @@ def _each_latex_string_parsed_once():
     strings recur: 1,000 entries made 5,864 parses of 524 distinct strings (outlet, access date,
     year...), 40 % of the formatting time. Text objects are immutable, so one parse can be
     shared; the cache lives only while references are formatted."""
+    from pybtex.richtext import Text
+
     original = vars(Text)["from_latex"]
     Text.from_latex = staticmethod(cache(Text.from_latex))
     try:
@@ -81,16 +84,14 @@ def _each_latex_string_parsed_once():
 
 
 def _bibtex(kb: KnowledgeBase) -> str:
-    return _BibTeXWriter().to_string(bibliography_data(kb.bib))
+    """All entries as one BibTeX file, by pybtex's writer (imported here, as in `formatted_references`)."""
+    from pybtex.database.output.bibtex import Writer as BibTeXWriter
 
-
-class _BibTeXWriter(BibTeXWriter):
-    """pybtex's BibTeX writer, encoding each distinct field value once: it runs every value through
-    latexcodec, and most recur (outlet, access date, year). 1,000 entries: 0.49 -> 0.29 s, same text."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._encode = cache(self._encode)
+    writer = BibTeXWriter()
+    # It runs every value through latexcodec, and most recur (outlet, access date, year): each
+    # distinct value is encoded once. 1,000 entries: 0.49 -> 0.29 s, same text.
+    writer._encode = cache(writer._encode)
+    return writer.to_string(bibliography_data(kb.bib))
 
 
 def _date_parts(date: FuzzyDate) -> dict:
