@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without i
 
 from kb import build  # noqa: E402
 from kb.parallel import Shared  # noqa: E402
-from kb.render import TEMPLATE_CACHE, TEMPLATE_CACHE_FOLDER, ComposedPage, Renderer, backlinks, markdown_links, page_title, source_path  # noqa: E402
+from kb.render import TEMPLATE_CACHE, ComposedPage, Renderer, backlinks, markdown_links, page_title, source_path  # noqa: E402
 
 log = get_plugin_logger("kb")
 #: What one build computed, for the per-page events of the same build.
@@ -55,7 +55,7 @@ def on_config(config):
     edit links at the main branch (MkDocs would guess 'master' for GitHub)."""
     gc.unfreeze()  # what a build that failed before `on_post_build` froze (`mkdocs serve`)
     root = Path(config.config_file_path).parent
-    TEMPLATE_CACHE.keep_in(root / TEMPLATE_CACHE_FOLDER)
+    TEMPLATE_CACHE.keep_under(root)
     result = build(root, to_render=True)
     for problem in result.problems:
         (log.error if problem.severity == "error" else log.warning)(str(problem))

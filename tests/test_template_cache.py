@@ -30,20 +30,20 @@ def test_a_new_process_reuses_what_an_earlier_one_compiled_and_compiles_an_edite
     (templates / "page.md.j2").write_text("# {{ title }}\n", encoding="utf-8")
 
     first = TemplateCache()
-    first.keep_in(folder)
+    first.keep_under(tmp_path)
     env, compiled = _environment(templates, first)
     assert env.get_template("page.md.j2").render(title="Hyesan") == "# Hyesan"
     assert compiled == ["page.md.j2"] and len(list(folder.iterdir())) == 1
 
     later = TemplateCache()  # as in the next run: nothing in memory
-    later.keep_in(folder)
+    later.keep_under(tmp_path)
     env, compiled = _environment(templates, later)
     assert env.get_template("page.md.j2").render(title="Hyesan") == "# Hyesan"
     assert compiled == [], "the template was compiled again although it had not changed"
 
     (templates / "page.md.j2").write_text("## {{ title }}\n", encoding="utf-8")
     edited = TemplateCache()
-    edited.keep_in(folder)
+    edited.keep_under(tmp_path)
     env, compiled = _environment(templates, edited)
     assert env.get_template("page.md.j2").render(title="Hyesan") == "## Hyesan", "an out-of-date compiled template was used"
     assert compiled == ["page.md.j2"]
@@ -57,7 +57,7 @@ def test_a_folder_that_cannot_be_written_only_means_compiling_each_time(tmp_path
     (tmp_path / ".cache").write_text("a file where the folder would go", encoding="utf-8")
 
     cache = TemplateCache()
-    cache.keep_in(tmp_path / ".cache" / "jinja")
+    cache.keep_under(tmp_path)
     env, compiled = _environment(templates, cache)
     assert env.get_template("page.md.j2").render() == "2"
     assert compiled == ["page.md.j2"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import build
 from .parallel import Shared
-from .render import TEMPLATE_CACHE, TEMPLATE_CACHE_FOLDER, Renderer, source_path
+from .render import TEMPLATE_CACHE, Renderer, source_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         from .new_source import run
 
         return run(args)
-    TEMPLATE_CACHE.keep_in(args.root / TEMPLATE_CACHE_FOLDER)
+    TEMPLATE_CACHE.keep_under(args.root)
     result = build(args.root, to_render=args.command == "generate")
     for problem in result.problems:
         print(problem, file=sys.stderr)

@@ -2,7 +2,7 @@
 
 The build is one Python process, so it uses one core of the two this machine (and CI's) has.
 Parts of the generation that do not depend on each other are given to a child process:
-formatting the references (it needs only the BibTeX files) while everything is loaded; half of
+formatting the references (it needs only the BibTeX entries) while the rest is loaded; half of
 the source files to read; the checks, while this process derives the indexes; half of the
 source pages to compose (and, for `python -m kb generate`, of the other pages). The child is
 forked, so it starts at once with everything this process has loaded, and sends back its

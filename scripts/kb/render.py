@@ -12,6 +12,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import groupby
@@ -177,7 +178,7 @@ def _relative_url(here: str, target: str, use_directory_urls: bool) -> str:
 
 
 class TemplateCache(BytecodeCache):
-    """Compiled Jinja templates, kept for the life of the process and, once `keep_in(folder)` is
+    """Compiled Jinja templates, kept for the life of the process and, once `keep_under(project)` is
     called, in files between runs (as Python keeps .pyc files).
 
     `mkdocs serve` makes new Jinja environments on every rebuild (ours, and the theme's: a
@@ -190,9 +191,10 @@ class TemplateCache(BytecodeCache):
         self._compiled: dict[str, bytes] = {}
         self.folder: Path | None = None
 
-    def keep_in(self, folder: Path) -> None:
-        """Keep compiled templates in `folder` too (created when first needed)."""
-        self.folder = Path(folder)
+    def keep_under(self, project: Path) -> None:
+        """Keep compiled templates in the project's `.cache/jinja/` too (created when first
+        needed; as Material's own plugins keep their caches in `.cache/`; ignored by Git)."""
+        self.folder = Path(project) / ".cache" / "jinja"
 
     def load_bytecode(self, bucket) -> None:
         code = self._compiled.get(bucket.key)
@@ -216,20 +218,18 @@ class TemplateCache(BytecodeCache):
     @staticmethod
     def _write(file: Path, code: bytes) -> None:
         """Written whole or not at all: another process (the build's child) may read it meanwhile."""
+        partial_file = file.with_name(f"{file.name}.{os.getpid()}.tmp")
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
-            partial_file = file.with_name(f"{file.name}.{os.getpid()}.tmp")
             partial_file.write_bytes(code)
             os.replace(partial_file, file)
         except OSError:  # a read-only checkout: the templates are compiled on each run instead
-            pass
+            with suppress(OSError):  # nor is a partly written file left behind
+                partial_file.unlink(missing_ok=True)
 
 
 #: One per process; this module is imported once, while MkDocs re-imports hooks on every rebuild.
 TEMPLATE_CACHE = TemplateCache()
-#: Where the CLI and the hook keep compiled templates, under the project folder (as Material's
-#: own plugins keep their caches in `.cache/`); ignored by Git.
-TEMPLATE_CACHE_FOLDER = ".cache/jinja"
 
 
 @dataclass
