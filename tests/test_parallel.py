@@ -105,6 +105,24 @@ def test_background_result_comes_from_the_child():
     assert job.result() == (pid, total), "asked twice, the same result"
 
 
+def test_background_is_ready_once_the_child_has_sent_its_result():
+    job = Background(time.sleep, 0.5)
+    assert not job.ready(), "still sleeping in the child"
+    deadline = time.monotonic() + 10
+    while not job.ready() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert job.ready()
+    started = time.monotonic()
+    job.result()
+    assert time.monotonic() - started < 0.2, "ready: the result is there to be read"
+
+
+def test_background_without_a_child_is_ready_at_once(monkeypatch):
+    monkeypatch.setenv("KB_PROCESSES", "1")
+    job = Background(lambda: os.getpid())
+    assert job.ready() and job.result() == os.getpid()
+
+
 def test_background_that_fails_is_done_again_here():
     parent = os.getpid()
 

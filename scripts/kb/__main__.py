@@ -53,17 +53,23 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_pages(renderer: Renderer, out: Path) -> int:
     """Every page, written to `out` by two processes (`kb.parallel`): this one from the list
-    pages on, a child from the source pages back."""
+    pages on, a child from the source pages back. The child is started once the references are
+    ready (both need them); until then this process writes the list pages, which do not."""
     def write(page: tuple[str, Callable[[], str]]) -> None:
         path, make = page
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(make(), encoding="utf-8")
 
-    renderer.references()  # before the child starts: both need them
-    sources = [(source_path(slug), partial(renderer.source_page, slug)) for slug in renderer.kb.sources]
-    with Shared(write, renderer.generated_page_makers() + sources) as writing:
-        written = len(writing.results())
+    pages = renderer.generated_page_makers()
+    pages += [(source_path(slug), partial(renderer.source_page, slug)) for slug in renderer.kb.sources]
+    written = 0
+    while written < len(pages) and not renderer.references_ready():
+        write(pages[written])
+        written += 1
+    renderer.references()
+    with Shared(write, pages[written:]) as writing:
+        written += len(writing.results())
     print(f"Wrote {written} pages to {out}")
     return 0
 

@@ -59,6 +59,11 @@ class Background(Generic[R]):
             self._child.start()
             sending.close()
 
+    def ready(self) -> bool:
+        """Whether `result()` would return without waiting for the child (also when there is
+        none: then it computes the result itself, and waiting would gain nothing)."""
+        return self._pipe is None or self._pipe.poll()
+
     def result(self) -> R:
         if not hasattr(self, "_result"):
             # A process forked from this one after it started the child cannot wait for it.

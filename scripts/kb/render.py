@@ -59,6 +59,7 @@ INDEX_PAGES = {
     "glossary.md": "glossary.md.j2",
     "bibliography.md": "bibliography.md.j2",
 }
+BIBLIOGRAPHY = "bibliography.md"
 
 
 #: Past this many dated claims the timeline page becomes an overview of the years, and each year
@@ -389,6 +390,11 @@ class Renderer:
             self._references = coming.result() if coming else export.formatted_references(self.kb.bib)
         return self._references
 
+    def references_ready(self) -> bool:
+        """Whether `references()` would return at once (rather than wait for a child process)."""
+        coming = self._references_coming
+        return hasattr(self, "_references") or coming is None or coming.ready()
+
     def _render(self, template: str, page_path: str, **context: object) -> str:
         return self.env.get_template(template).render(here=page_path, **context)
 
@@ -428,6 +434,9 @@ class Renderer:
                 render, "organization.md.j2", organization_path(slug), org=org, claims=d.by_organization.get(slug, []),
                 sources=d.sources_by_organization.get(slug, []),
             )))
+        # The bibliography last: of these pages only it needs the references, which a child
+        # process may still be formatting while the pages before it are written.
+        makers.sort(key=lambda maker: maker[0] == BIBLIOGRAPHY)
         return makers
 
     def _index_page(self, path: str, template: str) -> str:
