@@ -339,7 +339,7 @@ def write_floor(root: Path, generated: Path, floor: Path) -> Path:
     """A bare Material project with the same pages: search plugin only, no hook, no bibtex,
     the composed Markdown from `kb generate` as plain files, citations removed."""
     shutil.copytree(root / "docs", floor / "docs", ignore=shutil.ignore_patterns("sources"))
-    shutil.copytree(generated, floor / "docs", dirs_exist_ok=True)
+    shutil.copytree(generated, floor / "docs", dirs_exist_ok=True, ignore=shutil.ignore_patterns(".kb-generated"))
     for page in (floor / "docs").rglob("*.md"):
         page.write_text(CITATION_BLOCK.sub("", page.read_text(encoding="utf-8")), encoding="utf-8")
     config = _absolutize(_project_config(), floor)
@@ -473,6 +473,9 @@ def measure_size(sources: int, work: Path, repeat: int, pdf: bool) -> SizeResult
     # a round rather than minutes apart. The best of each is kept.
     for round_ in range(1, repeat + 1):
         print(f"[{sources}] round {round_} of {repeat}: generation step", flush=True)
+        # Into a new folder each round, as `mkdocs build` empties site/ first: rewriting files
+        # that exist costs less than making them (0.02 s of 0.7 at 100 sources, on this machine).
+        shutil.rmtree(generated, ignore_errors=True)
         runs["generate"].append(measure(generate_run, root))
         print(f"[{sources}] full strict build ({runs['generate'][-1]} s generation)", flush=True)
         runs["build"].append(measure(build_run, root))

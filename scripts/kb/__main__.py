@@ -48,10 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     # What was loaded lives to the end: the cycle collector need not walk it again and again
     # while the pages are rendered (0.15 s at 1,000 sources), nor touch it in the child process.
     gc.freeze()
-    return write_pages(result.renderer(), args.out)
+    return write_pages(result.renderer(), args.out, args.root)
 
 
-def write_pages(renderer: Renderer, out: Path) -> int:
+#: In a folder `generate` writes to: the pages it wrote there, one path a line. The next run
+#: replaces them (and removes those it no longer makes), and touches no other file.
+MANIFEST = ".kb-generated"
+
+
+def write_pages(renderer: Renderer, out: Path, root: Path) -> int:
     """Every page, written to `out` by two processes (`kb.parallel`): this one from the list
     pages on, a child from the source pages back. The child is started once the references are
     ready (both need them); until then this process writes the list pages, which do not."""
@@ -63,6 +68,13 @@ def write_pages(renderer: Renderer, out: Path) -> int:
 
     pages = renderer.generated_page_makers()
     pages += [(source_path(slug), partial(renderer.source_page, slug)) for slug in renderer.kb.sources]
+    refusals = output_problems(out, [path for path, _ in pages], root)
+    if refusals:
+        for line in refusals:
+            print(line, file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    remove_stale_pages(out, {path for path, _ in pages})
     written = 0
     while written < len(pages) and not renderer.references_ready():
         write(pages[written])
@@ -70,8 +82,40 @@ def write_pages(renderer: Renderer, out: Path) -> int:
     renderer.references()
     with Shared(write, pages[written:]) as writing:
         written += len(writing.results())
+    (out / MANIFEST).write_text("".join(f"{path}\n" for path, _ in pages), encoding="utf-8")
     print(f"Wrote {written} pages to {out}")
     return 0
+
+
+def previously_written(out: Path) -> set[str]:
+    manifest = out / MANIFEST
+    return set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
+
+
+def output_problems(out: Path, paths: list[str], root: Path) -> list[str]:
+    """Why `generate` must not write its pages to `out`: generated output never overwrites a
+    file it did not write (pointed at docs/, it would replace the hand-written source pages)."""
+    docs = (root / "docs").resolve()
+    if out.resolve().is_relative_to(docs):
+        return [f"{out}: inside docs/, where the build would take the pages for hand-written ones: "
+                "write them to a folder outside docs/"]
+    if out.exists() and not out.is_dir():
+        return [f"{out}: is a file: give a folder"]
+    if not out.is_dir():
+        return []
+    ours = previously_written(out)
+    return [f"{out / path}: not written by `kb generate`, and a generated page would replace it: "
+            "write to a new or empty folder, or move the file"
+            for path in paths if path not in ours and (out / path).exists()]
+
+
+def remove_stale_pages(out: Path, paths: set[str]) -> None:
+    """The pages the last run wrote to `out` that this one does not make (a source was removed)."""
+    inside = out.resolve()
+    for path in previously_written(out) - paths:
+        stale = (out / path).resolve()
+        if stale.is_relative_to(inside):  # the manifest is a text file: a line could point anywhere
+            stale.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
