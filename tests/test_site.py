@@ -137,6 +137,28 @@ def test_footnotes_are_the_text_mkdocs_bibtex_itself_would_write(kb_root):
         assert bibtex_footnote_text(text) == plugin.reference_text(Citation(key)), key
 
 
+def test_a_string_without_latex_markup_is_what_latexcodec_decodes_it_to():
+    """`formatted_references` skips latexcodec for strings LATEX_MARKUP finds nothing in: each
+    must be its own decoding. 100,000 strings drawn (with a fixed seed) from characters that
+    matter to LaTeX and others that do not, and the seed's and golden's BibTeX fields."""
+    import codecs
+    import random
+
+    import latexcodec  # noqa: F401 - registers the codec
+    from kb.export import LATEX_MARKUP
+
+    draw = random.Random(7)
+    alphabet = [*"abcXYZ019 .,;:!?'\"-_&#^<>()[]/@*+=|\\{}$%~`", "\n", "\t", "\u00a0", "é", "한", "’", "—", "  ", "--", "''"]
+    strings = ["".join(draw.choice(alphabet) for _ in range(draw.randint(0, 12))) for _ in range(100_000)]
+    for kb_root in (ROOT, ROOT / "tests" / "golden" / "kb"):
+        for entry in build(kb_root).kb.bib.values():
+            strings += [*entry.fields.values(), *(name for names in entry.persons.values() for name in names)]
+    plain = [s for s in strings if not LATEX_MARKUP.search(s)]
+    assert len(plain) > 20_000 and any("{" in s for s in plain), "the draw holds plain strings, braced too"
+    assert [s for s in plain if codecs.decode(s, "ulatex") != s] == []
+    assert all(LATEX_MARKUP.search(s) for s in ("a--b", "a ~ b", "50%", "\\'e", " lead", "a  b", "a\nb", "``x''"))
+
+
 @pytest.fixture(scope="module")
 def indexed_text(site) -> dict[str, str]:
     """The text of Material's search index, joined per page URL."""
