@@ -8,7 +8,7 @@ dates that must be consistent, and pitfalls of mkdocs-bibtex that it does not re
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .load import line_of, source_lines
 from .model import BIB_KEY, KnowledgeBase, RejectedSource, SourcePage
@@ -35,22 +35,13 @@ SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|data|vbscript):", re.I)
 
 
 def check(kb: KnowledgeBase) -> list[Problem]:
-    rules = [
-        _source_references,
-        _claim_ids_unique,
-        _claim_references,
-        _claim_quotes,
-        _event_dates,
-        _body_citations,
-        _handwritten_citations,
-        _no_html_in_fields,
-        _registry_references,
-        _topic_intro_citations,
-        _generated_pages_do_not_overwrite,
-        _unused_topics,
-        _unused_bib_entries,
-    ]
-    return sorted(p for rule in rules for p in rule(kb))
+    """Every problem the rules (`RULES`, at the end of this module) find, sorted."""
+    return sorted(p for rule in RULES for p in found_by(rule, kb))
+
+
+def found_by(rule: Callable[[KnowledgeBase], Iterable[Problem]], kb: KnowledgeBase) -> list[Problem]:
+    """The problems one rule finds (the rules are independent: the build shares them out)."""
+    return list(rule(kb))
 
 
 # --- Sources ------------------------------------------------------------------------------
@@ -297,3 +288,21 @@ def _in_registry(kb: KnowledgeBase, name: str, slug: str, loc: tuple, message: s
     """A problem in one entry of data/<name>.yml, on the line of the field `loc` points to."""
     lines = kb.registry_lines.get(name, {}).get(slug, {})
     return Problem(f"data/{name}.yml", line_of(lines, loc), field_path((slug, *loc)), message, severity)
+
+
+#: Every rule, in the order they are written above.
+RULES = [
+    _source_references,
+    _claim_ids_unique,
+    _claim_references,
+    _claim_quotes,
+    _event_dates,
+    _body_citations,
+    _handwritten_citations,
+    _no_html_in_fields,
+    _registry_references,
+    _topic_intro_citations,
+    _generated_pages_do_not_overwrite,
+    _unused_topics,
+    _unused_bib_entries,
+]
