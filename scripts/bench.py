@@ -733,7 +733,7 @@ def verdicts(sizes: list[SizeResult], seed: SeedResult | None) -> list[Verdict]:
         found.append(Verdict(f"{r.sources:,} sources: build ≤ 2× floor", f"{'< ' if r.floor.stopped else ''}{ratio:.2f}× "
                              f"({r.build.seconds} s / {r.floor} s)", ratio <= 2))
         share = r.generate.seconds / r.build.seconds
-        found.append(Verdict(f"{r.sources:,} sources: generation ≤ 10 % of build", f"{share:.0%} ({r.generate.seconds} s)", share <= 0.10))
+        found.append(Verdict(f"{r.sources:,} sources: generation ≤ 10 % of build", f"{share:.1%} ({r.generate.seconds} s)", share <= 0.10))
         peak = max(r.generate.peak_mb, r.build.peak_mb)
         found.append(Verdict(f"{r.sources:,} sources: peak memory ≤ 1 GB", f"{peak:,.0f} MB", peak <= 1024))
         if r.sources == 1000:
