@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from fixtures.kbfactory import SLUG, make_kb
 from kbtest import ROOT
 
@@ -71,3 +73,24 @@ def test_a_folder_inside_docs_is_refused(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{kb.root / 'docs'}: inside docs/" in result.stderr
     assert files_of(kb.root / "docs") == before, "the hand-written source page is untouched"
+
+
+def test_a_run_stopped_half_way_leaves_every_page_it_wrote_listed_as_its_own(tmp_path, monkeypatch):
+    from kb import build
+    from kb.__main__ import write_pages
+
+    monkeypatch.setenv("KB_PROCESSES", "1")
+    kb = make_kb(tmp_path)
+    renderer = build(kb.root, to_render=True).renderer()
+
+    def fails(slug: str) -> str:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(renderer, "source_page", fails)  # the source pages come after the list pages
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError):
+        write_pages(renderer, out, kb.root)
+    written = set(files_of(out)) - {".kb-generated"}
+    assert written and written <= set((out / ".kb-generated").read_text(encoding="utf-8").splitlines())
+    again = generate(kb.root, out)
+    assert again.returncode == 0, again.stderr

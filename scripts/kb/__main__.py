@@ -75,6 +75,9 @@ def write_pages(renderer: Renderer, out: Path, root: Path) -> int:
         print("Nothing was written.", file=sys.stderr)
         return 1
     remove_stale_pages(out, {path for path, _ in pages})
+    # Listed before they are written: should this run stop half-way, the next one still knows
+    # every page here as its own.
+    write_manifest(out, previously_written(out) | {path for path, _ in pages})
     written = 0
     while written < len(pages) and not renderer.references_ready():
         write(pages[written])
@@ -82,7 +85,7 @@ def write_pages(renderer: Renderer, out: Path, root: Path) -> int:
     renderer.references()
     with Shared(write, pages[written:]) as writing:
         written += len(writing.results())
-    (out / MANIFEST).write_text("".join(f"{path}\n" for path, _ in pages), encoding="utf-8")
+    write_manifest(out, {path for path, _ in pages})
     print(f"Wrote {written} pages to {out}")
     return 0
 
@@ -90,6 +93,11 @@ def write_pages(renderer: Renderer, out: Path, root: Path) -> int:
 def previously_written(out: Path) -> set[str]:
     manifest = out / MANIFEST
     return set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
+
+
+def write_manifest(out: Path, paths: set[str]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MANIFEST).write_text("".join(f"{path}\n" for path in sorted(paths)), encoding="utf-8")
 
 
 def output_problems(out: Path, paths: list[str], root: Path) -> list[str]:

@@ -49,6 +49,7 @@ def source_path(slug: str) -> str:
     return f"sources/{slug}.md"
 
 
+BIBLIOGRAPHY = "bibliography.md"
 #: Generated pages that are not one-per-entry: {path: template}.
 INDEX_PAGES = {
     "topics/index.md": "topics_index.md.j2",
@@ -57,9 +58,8 @@ INDEX_PAGES = {
     "organizations/index.md": "organizations_index.md.j2",
     "timeline.md": "timeline.md.j2",
     "glossary.md": "glossary.md.j2",
-    "bibliography.md": "bibliography.md.j2",
+    BIBLIOGRAPHY: "bibliography.md.j2",
 }
-BIBLIOGRAPHY = "bibliography.md"
 
 
 #: Past this many dated claims the timeline page becomes an overview of the years, and each year
