@@ -1,7 +1,7 @@
 /* Load the search index when a reader starts to search, not on every page view.
  *
  * Material's bundle requests search/search_index.json with XMLHttpRequest as soon as a page
- * opens. At 1,000 sources that index is ~550 KB gzipped: most of a page's first view, for
+ * opens. At 1,000 sources that index is ~455 KB gzipped: most of a page's first view, for
  * readers who never search. This script runs before the bundle and holds that one request
  * back until the reader shows an intent to search: focusing the search field (click, tap, or
  * Material's keyboard shortcuts "/", "s", "f", which focus it), opening the search on a
