@@ -68,16 +68,18 @@ def write_pages(renderer: Renderer, out: Path, root: Path) -> int:
 
     pages = renderer.generated_page_makers()
     pages += [(source_path(slug), partial(renderer.source_page, slug)) for slug in renderer.kb.sources]
-    refusals = output_problems(out, [path for path, _ in pages], root)
+    paths = [path for path, _ in pages]
+    ours = previously_written(out)
+    refusals = output_problems(out, paths, ours, root)
     if refusals:
         for line in refusals:
             print(line, file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
         return 1
-    remove_stale_pages(out, {path for path, _ in pages})
+    remove_stale_pages(out, ours - set(paths))
     # Listed before they are written: should this run stop half-way, the next one still knows
     # every page here as its own.
-    write_manifest(out, previously_written(out) | {path for path, _ in pages})
+    write_manifest(out, paths)
     written = 0
     while written < len(pages) and not renderer.references_ready():
         write(pages[written])
@@ -85,7 +87,6 @@ def write_pages(renderer: Renderer, out: Path, root: Path) -> int:
     renderer.references()
     with Shared(write, pages[written:]) as writing:
         written += len(writing.results())
-    write_manifest(out, {path for path, _ in pages})
     print(f"Wrote {written} pages to {out}")
     return 0
 
@@ -95,12 +96,12 @@ def previously_written(out: Path) -> set[str]:
     return set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
 
 
-def write_manifest(out: Path, paths: set[str]) -> None:
+def write_manifest(out: Path, paths: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    (out / MANIFEST).write_text("".join(f"{path}\n" for path in sorted(paths)), encoding="utf-8")
+    (out / MANIFEST).write_text("".join(f"{path}\n" for path in paths), encoding="utf-8")
 
 
-def output_problems(out: Path, paths: list[str], root: Path) -> list[str]:
+def output_problems(out: Path, paths: list[str], ours: set[str], root: Path) -> list[str]:
     """Why `generate` must not write its pages to `out`: generated output never overwrites a
     file it did not write (pointed at docs/, it would replace the hand-written source pages)."""
     docs = (root / "docs").resolve()
@@ -111,16 +112,15 @@ def output_problems(out: Path, paths: list[str], root: Path) -> list[str]:
         return [f"{out}: is a file: give a folder"]
     if not out.is_dir():
         return []
-    ours = previously_written(out)
     return [f"{out / path}: not written by `kb generate`, and a generated page would replace it: "
             "write to a new or empty folder, or move the file"
             for path in paths if path not in ours and (out / path).exists()]
 
 
-def remove_stale_pages(out: Path, paths: set[str]) -> None:
-    """The pages the last run wrote to `out` that this one does not make (a source was removed)."""
+def remove_stale_pages(out: Path, stale_paths: set[str]) -> None:
+    """Remove the pages the last run wrote to `out` that this one does not make (a source was removed)."""
     inside = out.resolve()
-    for path in previously_written(out) - paths:
+    for path in stale_paths:
         stale = (out / path).resolve()
         if stale.is_relative_to(inside):  # the manifest is a text file: a line could point anywhere
             stale.unlink(missing_ok=True)

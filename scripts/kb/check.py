@@ -34,13 +34,9 @@ FENCE = re.compile(r"\s*(`{3,}|~{3,})")
 SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|data|vbscript):", re.I)
 
 
-def check(kb: KnowledgeBase) -> list[Problem]:
-    """Every problem the rules (`RULES`, at the end of this module) find, sorted."""
-    return sorted(p for rule in RULES for p in found_by(rule, kb))
-
-
 def found_by(rule: Callable[[KnowledgeBase], Iterable[Problem]], kb: KnowledgeBase) -> list[Problem]:
-    """The problems one rule finds (the rules are independent: the build shares them out)."""
+    """The problems one rule of `RULES` (at the end of this module) finds. The rules are
+    independent of each other: `kb.build` shares them out between two processes."""
     return list(rule(kb))
 
 

@@ -49,6 +49,7 @@ def source_path(slug: str) -> str:
     return f"sources/{slug}.md"
 
 
+#: The one generated page that needs the formatted references.
 BIBLIOGRAPHY = "bibliography.md"
 #: Generated pages that are not one-per-entry: {path: template}.
 INDEX_PAGES = {
