@@ -172,6 +172,19 @@ def test_a_bib_file_that_is_not_utf8(tmp_path):
     assert kb.problems() == [f"{BIB}:2: file is not UTF-8: save it as UTF-8 in your editor"]
 
 
+
+def test_folders_named_like_source_pages_or_bibtex_files(tmp_path):
+    """One line each, not a traceback; the rest is still read."""
+    kb = make_kb(tmp_path)
+    for folder in ("docs/sources/draft.md", "bib/old.bib", "docs/about/notes.md"):
+        (kb.root / folder).mkdir(parents=True)
+    assert kb.problems() == [
+        "bib/old.bib: is a folder, but its name ends in .bib: rename the folder",
+        "docs/about/notes.md: is a folder, but its name ends in .md: rename the folder",
+        "docs/sources/draft.md: is a folder, but its name ends in .md: rename the folder",
+    ]
+
+
 def test_a_source_file_name_that_is_not_a_slug(tmp_path):
     kb = make_kb(tmp_path)
     kb.write("docs/sources/Hyesan Missing.md", kb.read(SOURCE))
@@ -313,3 +326,13 @@ def test_loaded_knowledge_base_keeps_lines_and_text_dates(tmp_path):
 )
 def test_shorthand_dates_take_their_precision_from_their_form(written, value, precision):
     assert FuzzyDate.model_validate(written) == FuzzyDate(value=value, precision=precision)
+
+
+def test_read_ahead_passes_over_what_it_cannot_open(tmp_path):
+    from kb.load import read_ahead
+
+    file = tmp_path / "page.md"
+    file.write_text("text", encoding="utf-8")
+    (tmp_path / "folder.md").mkdir()
+    read_ahead([tmp_path / "missing.md", tmp_path / "folder.md", file])  # a hint: never an error
+    assert file.read_text(encoding="utf-8") == "text"

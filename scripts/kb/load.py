@@ -8,8 +8,9 @@ reported as a Problem; nothing here raises on bad content.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +58,13 @@ def load(root: Path, when_bib_loaded: Callable[[dict[str, BibEntry]], object] | 
     the build starts formatting the references then, in a child process."""
     problems: list[Problem] = []
     registry_lines: dict[str, dict[str, Lines]] = {}
+    source_files, bib_files = _source_files(root), _bib_files(root)
+    read_ahead(bib_files + [file for file, _ in source_files])
     # The source files, most of the work, are shared with a child process (`kb.parallel`),
     # which starts on them while this one reads BibTeX and the registries.
-    with Shared(_load_source, _source_files(root)) as reading:
+    with Shared(_load_source, source_files) as reading:
         unparsed_bib_keys: set[str] = set()
-        bib = _load_bib(root, problems, unparsed_bib_keys)
+        bib = _load_bib(root, bib_files, problems, unparsed_bib_keys)
         if when_bib_loaded is not None:
             when_bib_loaded(bib)
         registries = {
@@ -346,13 +349,43 @@ def _front_matter_lines(text: str) -> Lines:
     return parsed[1] if parsed else {}
 
 
+def read_ahead(files: Iterable[Path]) -> None:
+    """Ask the system to start reading all these files now, before they are read one by one.
+
+    A file that is no longer in memory costs a round trip to the disk when it is read, and read
+    one after another those round trips add up: files not read for a minute or two, as before a
+    contributor's first build of the day (this machine's kernel even pages them out after a
+    minute). After the caches were dropped, reading the 2,013 source and BibTeX files of 1,000
+    sources took 0.28 to 0.33 s, and 0.09 to 0.10 s after this hint, which costs 6 µs a file
+    when they are already in memory. A file that cannot be opened is left to the reading,
+    which reports it."""
+    advise = getattr(os, "posix_fadvise", None)  # not on macOS or Windows: there, no hint
+    if advise is None:
+        return
+    for file in files:
+        try:
+            descriptor = os.open(file, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            advise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
+
+
 def read_text(file: Path, rel: str, problems: list[Problem]) -> str | None:
     try:
         return file.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         line = file.read_bytes()[: error.start].count(b"\n") + 1
         problems.append(Problem(rel, line, "", "file is not UTF-8: save it as UTF-8 in your editor"))
-        return None
+    except IsADirectoryError:
+        problems.append(Problem(rel, None, "", f"is a folder, but its name ends in {file.suffix}: rename the folder"))
+    except OSError as error:
+        problems.append(Problem(rel, None, "", f"cannot be read ({error.strerror}): check that the file exists and that you may read it"))
+    return None
 
 
 # --- Registries --------------------------------------------------------------------------
@@ -417,19 +450,31 @@ def _entry_name(item: object, index: int) -> str:
 # --- BibTeX ------------------------------------------------------------------------------
 
 
-def _load_bib(root: Path, problems: list[Problem], unparsed_keys: set[str]) -> dict[str, BibEntry]:
+def _keys_it_seems_to_define(file: Path) -> list[str]:
+    """The keys of a .bib file that cannot be parsed (or read: then none)."""
+    try:
+        return _ENTRY_START.findall(file.read_bytes().decode("utf-8", "replace"))
+    except OSError:
+        return []
+
+
+def _bib_files(root: Path) -> list[Path]:
+    return sorted((root / "bib").rglob("*.bib"))
+
+
+def _load_bib(root: Path, files: list[Path], problems: list[Problem], unparsed_keys: set[str]) -> dict[str, BibEntry]:
     """Parse each .bib file on its own so that a key defined in two files is caught,
     not silently won by file order (as mkdocs-bibtex would).
 
     The keys that a file which fails to parse appears to define go to `unparsed_keys`, so that
     its one syntax error is not followed by an 'unknown citation' line for every use of them."""
     entries: dict[str, BibEntry] = {}
-    for file in sorted((root / "bib").rglob("*.bib")):
+    for file in files:
         rel = file.relative_to(root).as_posix()
         text = read_text(file, rel, problems)
         data = _parse_bib(text, rel, problems) if text is not None else None
         if data is None:
-            unparsed_keys.update(_ENTRY_START.findall(file.read_bytes().decode("utf-8", "replace")))
+            unparsed_keys.update(_keys_it_seems_to_define(file))
             continue
         if not data.entries:
             problems.append(Problem(rel, None, "", "no BibTeX entry found: an entry starts with '@misc{key,' (run `make new-source`)"))
