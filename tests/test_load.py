@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from fixtures.kbfactory import BIB, SLUG, SOURCE, case_params, make_kb
-from kb.load import load, source_lines
+from kb.load import load, read_ahead, source_lines
 from kb.model import FuzzyDate
 
 S = SOURCE
@@ -172,7 +172,6 @@ def test_a_bib_file_that_is_not_utf8(tmp_path):
     assert kb.problems() == [f"{BIB}:2: file is not UTF-8: save it as UTF-8 in your editor"]
 
 
-
 def test_folders_named_like_source_pages_or_bibtex_files(tmp_path):
     """One line each, not a traceback; the rest is still read."""
     kb = make_kb(tmp_path)
@@ -329,8 +328,6 @@ def test_shorthand_dates_take_their_precision_from_their_form(written, value, pr
 
 
 def test_read_ahead_passes_over_what_it_cannot_open(tmp_path):
-    from kb.load import read_ahead
-
     file = tmp_path / "page.md"
     file.write_text("text", encoding="utf-8")
     (tmp_path / "folder.md").mkdir()
