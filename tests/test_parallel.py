@@ -22,7 +22,19 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the second proc
 @pytest.fixture(autouse=True)
 def forking_allowed(monkeypatch):
     monkeypatch.delenv("KB_PROCESSES", raising=False)
-    assert parallel.can_fork(), "the tests of the second process need a process without other threads"
+    _let_other_threads_end(timeout=10)
+    assert parallel.can_fork(), ("the tests of the second process need a process without other threads; running: "
+                                 + ", ".join(thread.name for thread in threading.enumerate()))
+
+
+def _let_other_threads_end(timeout: float) -> None:
+    """Wait for threads an earlier test left ending: Playwright's asyncio thread that waits for its
+    driver process ('asyncio-waitpid-0') can outlive the browser fixture by a moment, and
+    `can_fork` (rightly) refuses to fork while it runs."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def double_and_pid(item: int) -> tuple[int, int]:
