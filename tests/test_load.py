@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 from fixtures.kbfactory import BIB, SLUG, SOURCE, case_params, make_kb
-from kb.load import load, read_ahead, source_lines
+from kb.files import read_ahead
+from kb.load import load, source_lines
 from kb.model import FuzzyDate
 
 S = SOURCE

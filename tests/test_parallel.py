@@ -93,7 +93,7 @@ def test_no_child_where_forking_is_not_safe(monkeypatch):
         with Shared(double_and_pid, range(30)) as shared:
             results = shared.results()
         assert {pid for _, pid in results} == {os.getpid()}
-        assert Background(os.getpid).result() == os.getpid()
+        assert Background(pids).result() == os.getpid()
     finally:
         release.set()
         server.join()
@@ -110,44 +110,102 @@ def test_no_child_for_a_process_past_its_memory_limit():
         assert {pid for _, pid in shared.results()} - {os.getpid()}
 
 
+def pids():
+    yield os.getpid()
+
+
+def sleep_then_pid(seconds: float):
+    time.sleep(seconds)
+    yield os.getpid()
+
+
 def test_background_result_comes_from_the_child():
-    job = Background(lambda: (os.getpid(), sum(range(1000))))
+    def pid_and_total():
+        yield os.getpid(), sum(range(1000))
+
+    job = Background(pid_and_total)
     pid, total = job.result()
     assert pid != os.getpid() and total == 499500
     assert job.result() == (pid, total), "asked twice, the same result"
 
 
+def test_background_sends_each_value_as_soon_as_it_is_made():
+    def quick_then_slow():
+        yield "read"
+        time.sleep(0.6)
+        yield "formatted"
+
+    job = Background(quick_then_slow)
+    started = time.monotonic()
+    assert job.result(0) == "read"
+    assert time.monotonic() - started < 0.5, "the first value did not wait for the second"
+    assert not job.ready(1), "the second is still being made"
+    assert job.result(1) == "formatted"
+    assert _children_end(), "the child ends once it has sent its last value"
+
+
 def test_background_is_ready_once_the_child_has_sent_its_result():
-    job = Background(time.sleep, 0.5)
+    job = Background(sleep_then_pid, 0.5)
     assert not job.ready(), "still sleeping in the child"
     deadline = time.monotonic() + 10
     while not job.ready() and time.monotonic() < deadline:
         time.sleep(0.02)
     assert job.ready()
     started = time.monotonic()
-    job.result()
+    assert job.result() != os.getpid()
     assert time.monotonic() - started < 0.2, "ready: the result is there to be read"
 
 
 def test_background_without_a_child_is_ready_at_once(monkeypatch):
     monkeypatch.setenv("KB_PROCESSES", "1")
-    job = Background(lambda: os.getpid())
-    assert job.ready() and job.result() == os.getpid()
+    job = Background(pids)
+    assert job.ready() and job.ready(1)
+    assert job.result() == os.getpid()
 
 
 def test_background_that_fails_is_done_again_here():
     parent = os.getpid()
 
-    def only_here() -> int:
+    def only_here():
         if os.getpid() != parent:
             raise RuntimeError("the child fails")
-        return 42
+        yield 42
 
     assert Background(only_here).result() == 42
 
 
+def test_background_that_fails_half_way_keeps_what_it_sent():
+    parent = os.getpid()
+
+    def first_anywhere_second_only_here():
+        yield ("first", os.getpid())
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails after its first value")
+        yield ("second", os.getpid())
+
+    job = Background(first_anywhere_second_only_here)
+    assert job.result(1) == ("second", parent), "made here"
+    assert job.result(0)[1] != parent, "the child's first value is kept, not made again"
+    assert _children_end()
+
+
+def test_background_value_asked_for_past_the_last_is_an_error():
+    job = Background(pids)
+    job.result(0)
+    with pytest.raises(StopIteration):
+        job.result(1)
+
+
+def _children_end(timeout: float = 5) -> bool:
+    """Whether every child process has ended within `timeout` (`active_children` reaps them)."""
+    deadline = time.monotonic() + timeout
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return not multiprocessing.active_children()
+
+
 def test_cancelled_background_leaves_no_process():
-    job = Background(time.sleep, 30)
+    job = Background(sleep_then_pid, 30)
     job.cancel()
     assert not multiprocessing.active_children()
 
@@ -166,6 +224,18 @@ def synthetic_kb(tmp_path_factory):
 
 def files_of(folder) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_command_line_starts_on_bibtex_before_it_imports_the_libraries():
+    """`python -m kb` forks its BibTeX child before importing pydantic, PyYAML, Jinja and pybtex
+    (0.15 s in which the second core would otherwise wait): importing its module must not
+    import them, nor must `import kb`."""
+    import bench
+
+    heavy = ["pydantic", "yaml", "jinja2", "pybtex"]
+    code = f"import sys, kb.__main__; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=bench.bench_env(), check=True)
+    assert done.stdout.strip() == "[]", f"imported before the BibTeX child is started: {done.stdout}"
 
 
 def test_kb_generate_writes_the_same_pages_in_one_process_or_two(synthetic_kb, tmp_path):
@@ -201,12 +271,13 @@ def test_indexes_that_cannot_be_derived_are_no_error_when_the_checks_explain_why
     """The indexes are derived while a child checks: on a knowledge base with a mistake they may
     fail to derive; the contributor then gets the problem line, not a traceback."""
     import kb
+    import kb.pipeline
     from fixtures.kbfactory import SOURCE, make_kb
 
     def derive_fails(knowledge_base):
         raise KeyError("inminban-surveilance")
 
-    monkeypatch.setattr(kb, "derive", derive_fails)
+    monkeypatch.setattr(kb.pipeline, "derive", derive_fails)
     broken = make_kb(tmp_path / "broken", [(SOURCE, "    topics: [inminban-surveillance]\n", "    topics: [inminban-surveilance]\n")])
     result = kb.build(broken.root)
     assert not result.ok and result.derived is None

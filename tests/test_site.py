@@ -121,7 +121,7 @@ def test_footnotes_are_the_text_mkdocs_bibtex_itself_would_write(kb_root):
     """The hook hands mkdocs-bibtex the references the core formatted once per key instead of
     letting it format each citation again: the text must be exactly the plugin's own."""
     from hooks import bibtex_footnote_text
-    from kb.export import formatted_references
+    from kb.bibtex import formatted_references
     from mkdocs_bibtex.citation import Citation
     from mkdocs_bibtex.registry import SimpleRegistry
     from pybtex.richtext import Text
@@ -145,7 +145,7 @@ def test_a_string_without_latex_markup_is_what_latexcodec_decodes_it_to():
     import random
 
     import latexcodec  # noqa: F401 - registers the codec
-    from kb.export import LATEX_MARKUP
+    from kb.bibtex import LATEX_MARKUP
 
     draw = random.Random(7)
     alphabet = [*"abcXYZ019 .,;:!?'\"-_&#^<>()[]/@*+=|\\{}$%~`", "\n", "\t", "\u00a0", "é", "한", "’", "—", "  ", "--", "''"]

@@ -1,97 +1,31 @@
 """The knowledge-base core: load -> check -> derive -> render. No MkDocs imports here.
 
-`build(root)` runs the first three steps and hands back a Renderer; the MkDocs hook
-(`scripts/hooks.py`) and the command line (`python -m kb`) both start from it.
+    kb/load.py     read the source pages, registries and BibTeX (kb/bibtex.py) into a KnowledgeBase
+    kb/check.py    the rules between files (slugs that must exist, keys that must resolve...)
+    kb/derive.py   the indexes: claims by topic, place, organization and year, backlinks...
+    kb/render.py   the generated pages (Jinja templates in kb/templates/)
+    kb/pipeline.py `build(root)`: the first three steps; its Renderer does the fourth
+
+The MkDocs hook (`scripts/hooks.py`) and the command line (`python -m kb`) start from `build`.
+It is imported here only when first used: `python -m kb` starts a child process on the BibTeX
+files before it imports what the rest needs (pydantic, PyYAML, Jinja).
 """
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import partial
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .check import RULES, found_by
-from .derive import Derived, derive
-from .export import formatted_references
-from .load import load
-from .model import BibEntry, KnowledgeBase
-from .parallel import Background, Shared
-from .problems import Problem, errors
-from .render import Renderer
+from .problems import Problem
 
-
-@dataclass(frozen=True)
-class Build:
-    kb: KnowledgeBase
-    derived: Derived | None
-    problems: list[Problem]
-    #: The formatted references, being made by a child process (`build(..., to_render=True)`).
-    references: Background[dict[str, str]] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not errors(self.problems)
-
-    def renderer(self, **options: object) -> Renderer:
-        """A Renderer of this build (options: see Renderer)."""
-        assert self.derived is not None, "render only a knowledge base without errors"
-        return Renderer(self.kb, self.derived, references=self.references, **options)
-
-
-def build(root: Path, to_render: bool = False) -> Build:
-    """Load and check everything under `root`; derive the indexes when nothing is wrong.
-
-    With `to_render`, a child process formats the references (`kb.parallel`) from the moment
-    the BibTeX files are read, while the rest is loaded: pybtex takes 0.4 s for 1,000 entries,
-    and needs only the BibTeX entries."""
-    root = Path(root)
-    formatting: list[Background[dict[str, str]]] = []
-
-    def format_references(bib: dict[str, BibEntry]) -> None:
-        formatting.append(Background(formatted_references, bib))
-
-    with _collector_paused():
-        kb, problems = load(root, when_bib_loaded=format_references if to_render else None)
-        references = formatting[0] if formatting else None
-        # A child process starts on the checks while this one derives the indexes (0.3 s and
-        # 0.15 s at 1,000 sources), then joins in; the indexes are kept only if nothing is wrong.
-        with Shared(partial(found_by, kb=kb), RULES) as checking:
-            derived = _derived_if_possible(kb) if not errors(problems) else None
-            found = [problem for by_rule in checking.results() for problem in by_rule]
-        problems = sorted(set(problems) | set(found))
-        if errors(problems):
-            if references:
-                references.cancel()
-            return Build(kb, None, problems)
-        return Build(kb, derived if derived is not None else derive(kb), problems, references)
-
-
-def _derived_if_possible(kb: KnowledgeBase) -> Derived | None:
-    """The indexes, or None if they cannot be made: before the checks are done, a claim may
-    still name a topic that does not exist. Should the checks then find nothing wrong, `derive`
-    runs again and its error is raised."""
-    try:
-        return derive(kb)
-    except Exception:  # noqa: BLE001 - judged once the checks are done
-        return None
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector runs every few hundred new objects, and each of its fuller passes
-    walks every object made so far. Loading makes hundreds of thousands of small objects that all
-    live to the end of the build, and no cycles to find (`kb generate` at 1,000 sources: 0.1 to
-    0.6 s less in five interleaved pairs of runs, of 5 to 7 s). Reference counting still frees
-    as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
+if TYPE_CHECKING:
+    from .pipeline import Build, build
 
 __all__ = ["Build", "build", "Problem"]
+
+
+def __getattr__(name: str) -> object:
+    if name in ("Build", "build"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'kb' has no attribute {name!r}")

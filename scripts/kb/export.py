@@ -5,16 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 from functools import cache
 
-from pybtex.database import BibliographyData, Entry, Person
-
+from .bibtex import bibliography_data
 from .derive import ClaimRef, Derived
-from .model import BibEntry, FuzzyDate, KnowledgeBase, SourcePage
+from .model import FuzzyDate, KnowledgeBase, SourcePage
 
 DOWNLOADS = {
     "bib": "downloads/sources.bib",
@@ -41,62 +38,6 @@ def downloads(kb: KnowledgeBase, derived: Derived, page_url: callable) -> Iterat
 
     yield DOWNLOADS["claims_json"], _json_array(rows())
     yield DOWNLOADS["claims_csv"], _csv(rows())
-
-
-def bibliography_data(bib: Mapping[str, BibEntry]) -> BibliographyData:
-    """All BibTeX entries as one pybtex database, sorted by key."""
-    entries = {
-        key: Entry(entry.entry_type, fields=entry.fields, persons={r: [Person(p) for p in ps] for r, ps in entry.persons.items()})
-        for key, entry in sorted(bib.items())
-    }
-    return BibliographyData(entries=entries)
-
-
-def formatted_references(bib: Mapping[str, BibEntry]) -> dict[str, str]:
-    """{key: reference as Markdown}, in pybtex's plain style — the style mkdocs-bibtex uses for footnotes."""
-    # Imported here: pybtex's styles and back ends (with latexcodec and xml.sax) took 35 ms of
-    # every start of the build, and are needed only by the child process that formats references.
-    from pybtex.backends.markdown import Backend as MarkdownBackend
-    from pybtex.style.formatting.plain import Style as PlainStyle
-
-    style, backend = PlainStyle(), MarkdownBackend()
-    data = bibliography_data(bib)
-    with _each_latex_string_parsed_once():
-        return {
-            key: style.format_entry(key, entry).text.render(backend).replace("\n", " ")
-            for key, entry in data.entries.items()
-        }
-
-
-#: What latexcodec would change in a field: a command, math, a comment, its ligatures (-- '' ,,
-#: `` ~) or white space it folds (a run, a tab or newline, a leading space). It keeps braces,
-#: which pybtex's own parser then reads. A field without any of these (most: our titles are
-#: braced, names, outlets, dates) is its own decoding; tested against latexcodec in tests/test_site.py.
-LATEX_MARKUP = re.compile(r"[\\$%~`]|--|''|,,|\s\s|[^\S ]|^\s")
-
-
-@contextmanager
-def _each_latex_string_parsed_once():
-    """pybtex parses a field's LaTeX each time a style reads it (`Text.from_latex`), and most
-    strings recur: 1,000 entries made 5,864 parses of 524 distinct strings (outlet, access date,
-    year...), 40 % of the formatting time. Text objects are immutable, so one parse can be
-    shared; the cache lives only while references are formatted. A string without LaTeX markup
-    skips latexcodec's decoding, which would give it back unchanged (0.17 s of the 0.6 s at 1,000
-    entries: it tokenizes every string character by character)."""
-    from pybtex.markup import LaTeXParser
-    from pybtex.richtext import Text
-
-    original = vars(Text)["from_latex"]
-    decoded_and_parsed = Text.from_latex
-
-    def from_latex(latex: str) -> Text:
-        return decoded_and_parsed(latex) if LATEX_MARKUP.search(latex) else LaTeXParser(latex).parse()
-
-    Text.from_latex = staticmethod(cache(from_latex))
-    try:
-        yield
-    finally:
-        Text.from_latex = original
 
 
 def _bibtex(kb: KnowledgeBase) -> str:

@@ -1,4 +1,4 @@
-"""Load: read source pages, registries and BibTeX once, into a KnowledgeBase.
+"""Load: read source pages, registries and BibTeX (`kb.bibtex`) once, into a KnowledgeBase.
 
 Every file is read whatever is wrong with the others, so that all problems are reported
 at once. A file that cannot be read or validated is left out of the KnowledgeBase and
@@ -8,22 +8,17 @@ reported as a Problem; nothing here raises on bad content.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pybtex.database import BibliographyData, BibliographyDataError
-from pybtex.database.input.bibtex import Parser as BibTeXParser
-from pybtex.scanner import PybtexError
 from pydantic import BaseModel, ValidationError
 
+from .bibtex import BibTeX, load_bib
+from .files import read_ahead, read_text
 from .model import (
-    BIB_KEY,
     SLUG,
-    BibEntry,
     FieldError,
     KnowledgeBase,
     Organization,
@@ -50,28 +45,25 @@ NOT_SOURCES = {"index.md"}
 Lines = dict[tuple, int]
 
 
-def load(root: Path, when_bib_loaded: Callable[[dict[str, BibEntry]], object] | None = None
-         ) -> tuple[KnowledgeBase, list[Problem]]:
+def load(root: Path, bibtex: BibTeX | None = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Read everything under `root` (the project folder). Never raises on bad content.
 
-    `when_bib_loaded(entries)` is called as soon as the BibTeX files are read, before the rest:
-    the build starts formatting the references then, in a child process."""
+    The BibTeX files are read by `bibtex` (`kb.bibtex`), which may have a child process on
+    them since the build started; without it, here."""
     problems: list[Problem] = []
     registry_lines: dict[str, dict[str, Lines]] = {}
-    source_files, bib_files = _source_files(root), _bib_files(root)
-    read_ahead(bib_files + [file for file, _ in source_files])
+    source_files = _source_files(root)
+    read_ahead(file for file, _ in source_files)
     # The source files, most of the work, are shared with a child process (`kb.parallel`),
-    # which starts on them while this one reads BibTeX and the registries.
+    # which starts on them while this one reads the registries.
     with Shared(_load_source, source_files) as reading:
-        unparsed_bib_keys: set[str] = set()
-        bib = _load_bib(root, bib_files, problems, unparsed_bib_keys)
-        if when_bib_loaded is not None:
-            when_bib_loaded(bib)
         registries = {
             name: _load_registry(root, name, model, problems, registry_lines.setdefault(name, {}))
             for name, model in REGISTRIES.items()
         }
         handwritten_text = _handwritten_text(root, problems)
+        bib = bibtex.loaded() if bibtex is not None else load_bib(root)
+        problems += bib.problems
         rejected: list[RejectedSource] = []
         sources = _collect_sources(reading.results(), problems, rejected)
     return (
@@ -81,12 +73,12 @@ def load(root: Path, when_bib_loaded: Callable[[dict[str, BibEntry]], object] | 
             places=registries["places"],
             organizations=registries["organizations"],
             outlets=registries["outlets"],
-            bib=bib,
+            bib=bib.entries,
             handwritten=_handwritten_pages(root),
             handwritten_text=handwritten_text,
             registry_lines=registry_lines,
             incomplete=any(p.severity == "error" for p in problems),
-            unparsed_bib_keys=frozenset(unparsed_bib_keys),
+            unparsed_bib_keys=bib.unparsed_keys,
             rejected=tuple(rejected),
         ),
         problems,
@@ -349,45 +341,6 @@ def _front_matter_lines(text: str) -> Lines:
     return parsed[1] if parsed else {}
 
 
-def read_ahead(files: Iterable[Path]) -> None:
-    """Ask the system to start reading all these files now, before they are read one by one.
-
-    A file that is no longer in memory costs a round trip to the disk when it is read, and read
-    one after another those round trips add up: files not read for a minute or two, as before a
-    contributor's first build of the day (this machine's kernel even pages them out after a
-    minute). After the caches were dropped, reading the 2,013 source and BibTeX files of 1,000
-    sources took 0.28 to 0.33 s, and 0.09 to 0.10 s after this hint, which costs 6 µs a file
-    when they are already in memory. A file that cannot be opened is left to the reading,
-    which reports it."""
-    advise = getattr(os, "posix_fadvise", None)  # not on macOS or Windows: there, no hint
-    if advise is None:
-        return
-    for file in files:
-        try:
-            descriptor = os.open(file, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            advise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
-        except OSError:
-            pass
-        finally:
-            os.close(descriptor)
-
-
-def read_text(file: Path, rel: str, problems: list[Problem]) -> str | None:
-    try:
-        return file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        line = file.read_bytes()[: error.start].count(b"\n") + 1
-        problems.append(Problem(rel, line, "", "file is not UTF-8: save it as UTF-8 in your editor"))
-    except IsADirectoryError:
-        problems.append(Problem(rel, None, "", f"is a folder, but its name ends in {file.suffix}: rename the folder"))
-    except OSError as error:
-        problems.append(Problem(rel, None, "", f"cannot be read ({error.strerror}): check that the file exists and that you may read it"))
-    return None
-
-
 # --- Registries --------------------------------------------------------------------------
 
 
@@ -445,88 +398,6 @@ def _entry_name(item: object, index: int) -> str:
     """How a registry entry is named in problem lines: its slug when it has one."""
     slug = item.get("slug") if isinstance(item, dict) else None
     return slug if isinstance(slug, str) and re.match(SLUG, slug) else f"[{index}]"
-
-
-# --- BibTeX ------------------------------------------------------------------------------
-
-
-def _keys_it_seems_to_define(file: Path) -> list[str]:
-    """The keys of a .bib file that cannot be parsed (or read: then none)."""
-    try:
-        return _ENTRY_START.findall(file.read_bytes().decode("utf-8", "replace"))
-    except OSError:
-        return []
-
-
-def _bib_files(root: Path) -> list[Path]:
-    return sorted((root / "bib").rglob("*.bib"))
-
-
-def _load_bib(root: Path, files: list[Path], problems: list[Problem], unparsed_keys: set[str]) -> dict[str, BibEntry]:
-    """Parse each .bib file on its own so that a key defined in two files is caught,
-    not silently won by file order (as mkdocs-bibtex would).
-
-    The keys that a file which fails to parse appears to define go to `unparsed_keys`, so that
-    its one syntax error is not followed by an 'unknown citation' line for every use of them."""
-    entries: dict[str, BibEntry] = {}
-    for file in files:
-        rel = file.relative_to(root).as_posix()
-        text = read_text(file, rel, problems)
-        data = _parse_bib(text, rel, problems) if text is not None else None
-        if data is None:
-            unparsed_keys.update(_keys_it_seems_to_define(file))
-            continue
-        if not data.entries:
-            problems.append(Problem(rel, None, "", "no BibTeX entry found: an entry starts with '@misc{key,' (run `make new-source`)"))
-        lines = _entry_lines(text)
-        for key, entry in data.entries.items():
-            line = lines.get(key.lower(), [1])[0]
-            if not re.match(BIB_KEY, key):
-                problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is not valid: use letters, digits, '_' and '-' only, then a comma"))
-                continue
-            if key in entries:
-                other = entries[key]
-                problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is defined twice (also {other.path}:{other.line}): keep one"))
-                continue
-            entries[key] = BibEntry(
-                key=key,
-                path=rel,
-                line=line,
-                fields={k.lower(): str(v) for k, v in entry.fields.items()},
-                persons={role: [str(p) for p in people] for role, people in entry.persons.items()},
-                entry_type=entry.type,
-            )
-    return entries
-
-
-def _parse_bib(text: str, rel: str, problems: list[Problem]) -> BibliographyData | None:
-    try:
-        # The parser class itself: `parse_string(text, "bibtex")` looks the plugin up in the
-        # package metadata on every call (about 11 ms a file).
-        return BibTeXParser().parse_string(text)
-    except BibliographyDataError as error:  # pybtex's "repeated bibliography entry: KEY", without a line
-        key = str(error).rpartition(": ")[2]
-        line = (_entry_lines(text).get(key.lower(), []) + [1, 1])[1]  # where it is defined the second time
-        problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is defined twice in this file: keep one"))
-    except PybtexError as error:
-        message = re.sub(r" in line \d+", "", str(error))
-        problems.append(Problem(rel, getattr(error, "lineno", None), "", f"BibTeX {message}; check braces, commas and quotes"))
-    return None
-
-
-_ENTRY_START = re.compile(r"@\w+\s*\{\s*([^,\s{}]+)\s*,")
-
-
-def _entry_lines(text: str) -> dict[str, list[int]]:
-    """{lower-case key: the lines of the entries with that key} for a whole file, in one pass
-    (one regex per key was a tenth of loading 1,000 sources)."""
-    lines: dict[str, list[int]] = {}
-    line, position = 1, 0
-    for match in _ENTRY_START.finditer(text):
-        line += text.count("\n", position, match.start())
-        position = match.start()
-        lines.setdefault(match.group(1).lower(), []).append(line)
-    return lines
 
 
 def _handwritten_pages(root: Path) -> frozenset[str]:

@@ -15,9 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from .bibtex import BIB_KEY, BibEntry  # noqa: F401 - BibEntry: part of the model, kept with its loading
+
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-#: mkdocs-bibtex only recognises keys made of word characters and hyphens.
-BIB_KEY = r"^[\w-]+$"
 HTTP_URL = r"^https?://[^\s/]+\.[^\s]+$"
 
 Precision = Literal["year", "month", "day"]
@@ -266,16 +266,6 @@ class Outlet(Strict):
     name: str
     url: str
     description: str
-
-
-@dataclass(frozen=True)
-class BibEntry:
-    key: str
-    path: str
-    line: int
-    fields: dict[str, str]
-    persons: dict[str, list[str]]
-    entry_type: str
 
 
 @dataclass(frozen=True)

@@ -62,23 +62,6 @@ class Draft:
     entry: Entry | None = None
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = "Start docs/sources/<slug>.md and bib/<slug>.bib for a new article."
-    parser.add_argument("--url", help="the article's address (https://...)")
-    parser.add_argument("--outlet", help="the outlet's slug in data/outlets.yml (e.g. asiapress)")
-    parser.add_argument("--title", help="the outlet's headline")
-    parser.add_argument("--title-is-ours", action="store_true",
-                        help="the headline is not known: --title is a descriptive title of ours")
-    parser.add_argument("--date", help="publication date: YYYY-MM-DD, or YYYY-MM / YYYY when the day is not known")
-    parser.add_argument("--authors", help="the byline, names separated by ';' (e.g. 'HONG Mari; KANG Ji-won')")
-    parser.add_argument("--translators", help="translators, separated by ';'")
-    parser.add_argument("--language", help="two-letter code of the article's language (default: en)")
-    parser.add_argument("--bibtex", metavar="FILE", help="take the values from a BibTeX entry in FILE ('-': standard input)")
-    parser.add_argument("--slug", help="the slug to use instead of the one made from outlet, date and title")
-    parser.add_argument("--accessed", help="the date you read the article (default: today)")
-    parser.add_argument("--no-input", action="store_true", help="never ask: report what is missing and stop")
-
-
 def run(args: argparse.Namespace) -> int:
     root = Path(args.root)
     kb, _ = load(root)

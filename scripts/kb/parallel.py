@@ -2,8 +2,8 @@
 
 The build is one Python process, so it uses one core of the two this machine (and CI's) has.
 Parts of the generation that do not depend on each other are given to a child process:
-formatting the references (it needs only the BibTeX entries) while the rest is loaded; half of
-the source files to read; the checks, which it starts on while this process derives the
+the BibTeX files, read and formatted (they need nothing else; `python -m kb` starts on them
+before it imports the libraries the rest needs); half of the source files to read; the checks, which it starts on while this process derives the
 indexes; half of the source pages to compose (and, for `python -m kb generate`, of the other
 pages). The child is forked, so it starts at once with everything this process has loaded,
 and sends back its results pickled. It also comes to hold a copy of every page of memory it
@@ -19,6 +19,8 @@ have been without it.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import multiprocessing
 import os
 import sys
@@ -47,37 +49,81 @@ def resident_mb() -> float:
 
 
 class Background(Generic[R]):
-    """`function(*args)` computed in a child process while this one goes on; `result()` waits for it."""
+    """The values of `steps(*args)`, a generator function, made in a child process while this
+    one goes on, each sent back as soon as it is made: `result(i)` waits for the i-th only.
 
-    def __init__(self, function: Callable[..., R], *args: Any):
-        self._call = (function, args)
+        job = Background(read_then_format, files)   # the child starts now
+        ...                                          # this process goes on meanwhile
+        entries = job.result(0)                      # once the child has read them
+        references = job.result(1)                   # later, once it has formatted them
+
+    Without a child, or if it fails, the values not received are made here when asked for
+    (the generator runs here from its start, passing over those already received)."""
+
+    def __init__(self, steps: Callable[..., Iterator[R]], *args: Any):
+        self._call = (steps, args)
+        self._results: list[R] = []
+        self._here: Iterator[R] | None = None
         self._child = self._pipe = None
         self._parent = os.getpid()
         if can_fork():
             self._pipe, sending = _FORK.Pipe(duplex=False)
-            self._child = _FORK.Process(target=_send_result, args=(sending, function, args), daemon=True)
+            self._child = _FORK.Process(target=_send_steps, args=(sending, steps, args), daemon=True)
             self._child.start()
             sending.close()
 
-    def ready(self) -> bool:
-        """Whether `result()` would return without waiting for the child (also when there is
-        none: then it computes the result itself, and waiting would gain nothing)."""
-        return self._pipe is None or self._pipe.poll()
+    def ready(self, index: int = 0) -> bool:
+        """Whether `result(index)` would return without waiting for the child (also when there is
+        none: then the value is made here, and waiting would gain nothing)."""
+        while self._child is not None and self._pipe.poll():
+            self._receive_one()
+        return index < len(self._results) or self._child is None
 
-    def result(self) -> R:
-        if not hasattr(self, "_result"):
-            # A process forked from this one after it started the child cannot wait for it.
-            mine = os.getpid() == self._parent
-            done, value = _receive(self._pipe, self._child) if mine else (False, None)
-            self._child = self._pipe = None
-            function, args = self._call
-            self._result = value if done else function(*args)
-        return self._result
+    def result(self, index: int = 0) -> R:
+        while index >= len(self._results) and self._child is not None:
+            self._receive_one()
+        if index >= len(self._results):
+            if self._here is None:
+                steps, args = self._call
+                self._here = itertools.islice(steps(*args), len(self._results), None)
+            while index >= len(self._results):
+                self._results.append(next(self._here))
+        return self._results[index]
 
     def cancel(self) -> None:
-        """Stop the child, whose result will not be asked for (the build has stopped)."""
+        """Stop the child, whose values will not be asked for (the build has stopped)."""
         _stop(self._child, self._pipe)
         self._child = self._pipe = None
+
+    def _receive_one(self) -> None:
+        """The child's next value; once it has sent its last (or failed), it is let go. A process
+        forked from this one after the child started cannot read from it: there, nothing comes."""
+        mine = os.getpid() == self._parent
+        try:
+            sent, value = self._pipe.recv() if mine else (False, None)
+        except EOFError:  # the child died without a word
+            sent, value = False, None
+        if sent:
+            self._results.append(value)
+            return
+        if mine:
+            self._pipe.close()
+            self._child.join()
+        self._child = self._pipe = None
+
+
+def _send_steps(sending, steps: Callable[..., Iterator], args: tuple) -> None:
+    """In the child: each value of `steps(*args)` sent as (True, value) once made, then
+    (False, None), also if a step fails or a value cannot be pickled: quietly, for the parent
+    makes what is missing and raises there."""
+    try:
+        for value in steps(*args):
+            sending.send((True, value))
+        sending.send((False, None))
+    except BaseException:  # noqa: BLE001
+        with contextlib.suppress(OSError):  # the parent may be gone
+            sending.send((False, None))
+    sending.close()
 
 
 def _send_result(sending, function: Callable, args: tuple) -> None:

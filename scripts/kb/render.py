@@ -24,7 +24,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from . import export, figures
 from .derive import ClaimRef, Derived
 from .model import EVIDENCE_LABELS, Claim, KnowledgeBase, Place, SourcePage
-from .parallel import Background
+from .bibtex import BibTeX, formatted_references
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = {"en": "English", "ko": "Korean", "zh": "Chinese", "ja": "Japanese", "ru": "Russian"}
@@ -250,10 +250,10 @@ class Renderer:
     """Holds the Jinja environment and the derived indexes; one per build."""
 
     def __init__(self, kb: KnowledgeBase, derived: Derived, use_directory_urls: bool = True,
-                 defer_html: bool = False, references: Background[dict[str, str]] | None = None):
+                 defer_html: bool = False, bibtex: BibTeX | None = None):
         self.kb = kb
-        #: The formatted references, when a child process is already making them (`kb.build`).
-        self._references_coming = references
+        #: The BibTeX files, whose references a child process may be formatting (`kb.build`).
+        self._bibtex = bibtex
         self.derived = derived
         self.use_directory_urls = use_directory_urls
         self.defer_html = defer_html
@@ -387,14 +387,13 @@ class Renderer:
     def references(self) -> dict[str, str]:
         """Every BibTeX entry formatted once per build (pybtex plain style, like the footnotes)."""
         if not hasattr(self, "_references"):
-            coming = self._references_coming
-            self._references = coming.result() if coming else export.formatted_references(self.kb.bib)
+            bibtex = self._bibtex
+            self._references = bibtex.references() if bibtex else formatted_references(self.kb.bib)
         return self._references
 
     def references_ready(self) -> bool:
         """Whether `references()` would return at once (rather than wait for a child process)."""
-        coming = self._references_coming
-        return hasattr(self, "_references") or coming is None or coming.ready()
+        return hasattr(self, "_references") or self._bibtex is None or self._bibtex.references_ready()
 
     def _render(self, template: str, page_path: str, **context: object) -> str:
         return self.env.get_template(template).render(here=page_path, **context)
