@@ -238,6 +238,18 @@ def test_the_command_line_starts_on_bibtex_before_it_imports_the_libraries():
     assert done.stdout.strip() == "[]", f"imported before the BibTeX child is started: {done.stdout}"
 
 
+def test_bibtex_read_by_the_child_is_what_this_process_reads(synthetic_kb, monkeypatch):
+    from kb.bibtex import BibTeX, formatted_references, load_bib
+
+    job = BibTeX(synthetic_kb, with_references=True)
+    loaded, references = job.loaded(), job.references()
+    monkeypatch.setenv("KB_PROCESSES", "1")
+    here = load_bib(synthetic_kb)
+    assert loaded == here and len(here.entries) >= 40
+    assert references == formatted_references(here.entries)
+    assert BibTeX(synthetic_kb).references() == references, "formatted here when not asked for at the start"
+
+
 def test_kb_generate_writes_the_same_pages_in_one_process_or_two(synthetic_kb, tmp_path):
     import bench
 
