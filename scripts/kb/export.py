@@ -41,7 +41,8 @@ def downloads(kb: KnowledgeBase, derived: Derived, page_url: callable) -> Iterat
 
 
 def _bibtex(kb: KnowledgeBase) -> str:
-    """All entries as one BibTeX file, by pybtex's writer (imported here, as in `formatted_references`)."""
+    """All entries as one BibTeX file, by pybtex's writer (imported here: the build's main process
+    imports pybtex only when it writes the downloads, see `kb.bibtex`)."""
     from pybtex.database.output.bibtex import Writer as BibTeXWriter
 
     writer = BibTeXWriter()
