@@ -9,7 +9,6 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 # Nothing heavy here: see `main`.
@@ -81,7 +80,6 @@ def _new_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--slug", help="the slug to use instead of the one made from outlet, date and title")
     parser.add_argument("--accessed", help="the date you read the article (default: today)")
     parser.add_argument("--no-input", action="store_true", help="never ask: report what is missing and stop")
-
 
 
 #: In a folder `generate` writes to: the pages it wrote there, one path a line. The next run
