@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .bibtex import BIB_KEY, BibEntry  # noqa: F401 - BibEntry: part of the model, kept with its loading
+from .bibtex import BIB_KEY, BibEntry
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HTTP_URL = r"^https?://[^\s/]+\.[^\s]+$"

@@ -3,11 +3,12 @@
 The build is one Python process, so it uses one core of the two this machine (and CI's) has.
 Parts of the generation that do not depend on each other are given to a child process:
 the BibTeX files, read and formatted (they need nothing else; `python -m kb` starts on them
-before it imports the libraries the rest needs); half of the source files to read; the checks, which it starts on while this process derives the
-indexes; half of the source pages to compose (and, for `python -m kb generate`, of the other
-pages). The child is forked, so it starts at once with everything this process has loaded,
-and sends back its results pickled. It also comes to hold a copy of every page of memory it
-reads: where that matters, `Shared(..., unless_resident_mb=...)` keeps the work here.
+before it imports the libraries the rest needs); half of the source files to read; the checks,
+which it starts on while this process derives the indexes; half of the source pages to compose
+(and, for `python -m kb generate`, of the other pages). The child is forked, so it starts at
+once with everything this process has loaded, and sends back its results pickled. It also comes
+to hold a copy of every page of memory it reads: where that matters,
+`Shared(..., unless_resident_mb=...)` keeps the work here.
 
 Forking is used only where it is safe: on Linux, from a process with no other thread
 (`mkdocs build`, `python -m kb`). `mkdocs serve` runs a web server in other threads, which

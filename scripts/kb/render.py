@@ -22,9 +22,9 @@ from urllib.parse import quote as quote_url
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 
 from . import export, figures
+from .bibtex import BibTeX, formatted_references
 from .derive import ClaimRef, Derived
 from .model import EVIDENCE_LABELS, Claim, KnowledgeBase, Place, SourcePage
-from .bibtex import BibTeX, formatted_references
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = {"en": "English", "ko": "Korean", "zh": "Chinese", "ja": "Japanese", "ru": "Russian"}
