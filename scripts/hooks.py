@@ -37,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without i
 
 from kb import build  # noqa: E402
 from kb.parallel import Shared  # noqa: E402
-from kb.render import TEMPLATE_CACHE, ComposedPage, Renderer, backlinks, markdown_links, page_title, source_path  # noqa: E402
+from kb.paths import source_path  # noqa: E402
+from kb.render import TEMPLATE_CACHE, ComposedPage, Renderer, backlinks, markdown_links, page_title  # noqa: E402
 
 log = get_plugin_logger("kb")
 #: What one build computed, for the per-page events of the same build.

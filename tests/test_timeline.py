@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import bench
-from kb import build, render
+from kb import build, paths, render
 from kbtest import ROOT, article, html, ids_in, resolve, run_mkdocs_build
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -37,21 +37,21 @@ def svg_of(markdown: str) -> ET.Element:
 
 
 def test_a_short_timeline_is_one_page(seed):
-    assert len(seed.derived.timeline) <= render.TIMELINE_PAGE_LIMIT
+    assert len(seed.derived.timeline) <= paths.TIMELINE_PAGE_LIMIT
     pages = seed.renderer().pages()
     assert not [path for path in pages if path.startswith("timeline/")]
     assert claim_anchors(pages["timeline.md"]) == [ref.anchor for ref in seed.derived.timeline]
 
 
 def test_past_the_limit_each_year_has_a_page_and_the_timeline_page_lists_them(seed, monkeypatch):
-    monkeypatch.setattr(render, "TIMELINE_PAGE_LIMIT", 5)
+    monkeypatch.setattr(paths, "TIMELINE_PAGE_LIMIT", 5)
     timeline = seed.derived.timeline
     years = sorted({ref.claim.date.year for ref in timeline})
     pages = seed.renderer().pages()
 
     year_pages = sorted(path for path in pages if path.startswith("timeline/"))
     assert year_pages == [f"timeline/{year}.md" for year in years]
-    assert set(year_pages) <= render.generated_paths(seed.kb), "hand-written pages cannot take their place"
+    assert set(year_pages) <= paths.generated_paths(seed.kb), "hand-written pages cannot take their place"
 
     overview = pages["timeline.md"]
     assert claim_anchors(overview) == [], "the overview lists years, not claims"
@@ -102,7 +102,7 @@ def grown_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("grown") / "kb"
     bench.synthesize(root, SOURCES_PAST_THE_LIMIT, places=30, organizations=12, outlets=6)
     result = build(root)
-    assert len(result.derived.timeline) > render.TIMELINE_PAGE_LIMIT, "enough dated claims to split the timeline"
+    assert len(result.derived.timeline) > paths.TIMELINE_PAGE_LIMIT, "enough dated claims to split the timeline"
     site = root / "site"
     built = run_mkdocs_build(root / "mkdocs.yml", site)
     assert built.returncode == 0, built.stderr[-4000:]

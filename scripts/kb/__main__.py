@@ -91,7 +91,7 @@ def write_pages(renderer: Renderer, out: Path, root: Path) -> int:
     """Every page, written to `out` by two processes (`kb.parallel`): this one from the list
     pages on, a child from the source pages back. The child is started once the references are
     ready (both need them); until then this process writes the list pages, which do not."""
-    from .render import source_path
+    from .paths import source_path
 
     def write(page: tuple[str, Callable[[], str]]) -> None:
         path, make = page

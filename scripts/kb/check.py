@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 from .load import line_of, source_lines
 from .model import BIB_KEY, KnowledgeBase, RejectedSource, SourcePage
 from .problems import Problem, did_you_mean, field_path
-from .render import generated_paths
+from .paths import generated_paths
 
 #: A quote is one or two sentences; longer than this is no longer a short quotation.
 MAX_QUOTE_WORDS = 60

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .bibtex import BibTeX
 from .check import RULES, found_by
@@ -19,7 +20,9 @@ from .load import load
 from .model import KnowledgeBase
 from .parallel import Shared
 from .problems import Problem, errors
-from .render import Renderer
+
+if TYPE_CHECKING:
+    from .render import Renderer
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Build:
     def renderer(self, **options: object) -> Renderer:
         """A Renderer of this build (options: see Renderer)."""
         assert self.derived is not None, "render only a knowledge base without errors"
+        from .render import Renderer  # here: `python -m kb check` renders nothing, and needs no Jinja
+
         return Renderer(self.kb, self.derived, bibtex=self.bibtex, **options)
 
 
