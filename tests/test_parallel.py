@@ -238,6 +238,16 @@ def test_the_command_line_starts_on_bibtex_before_it_imports_the_libraries():
     assert done.stdout.strip() == "[]", f"imported before the BibTeX child is started: {done.stdout}"
 
 
+def test_the_checks_import_no_renderer():
+    """`python -m kb check` loads, checks and derives (`kb.pipeline`): it renders nothing, so it
+    must not import the renderer and Jinja (where each page goes is in `kb.paths`)."""
+    import bench
+
+    code = "import sys, kb.pipeline; print(sorted(m for m in ('jinja2', 'kb.render') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=bench.bench_env(), check=True)
+    assert done.stdout.strip() == "[]", f"imported by the checks: {done.stdout}"
+
+
 def test_bibtex_read_by_the_child_is_what_this_process_reads(synthetic_kb, monkeypatch):
     from kb.bibtex import BibTeX, formatted_references, load_bib
 
