@@ -7,23 +7,28 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+UV     := uv==0.13.8
+# ProperDocs (the maintained fork of MkDocs 1.x) reads mkdocs.yml; naming it keeps it from
+# suggesting a rename.
+DOCS   := $(BIN)/properdocs
 export PYTHONPATH := $(CURDIR)/scripts
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check test new-source pdf offline bench golden clean
+.PHONY: serve build check test new-source pdf offline bench golden lock clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check $(UV)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
 serve: $(STAMP)  ## preview with live reload on http://127.0.0.1:8000
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(DOCS) serve -f mkdocs.yml --dev-addr 127.0.0.1:8000
 
 build: $(STAMP)  ## strict build into site/
-	$(BIN)/mkdocs build --strict
+	$(DOCS) build -f mkdocs.yml --strict
 
 check: $(STAMP)  ## validate content only (fast)
 	$(BIN)/python -m kb check
@@ -36,6 +41,9 @@ new-source: $(STAMP)  ## start a source page and its BibTeX entry
 
 golden: $(STAMP)  ## rewrite the golden files after an intended change to the templates
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
+
+lock: $(STAMP)  ## after editing requirements.in: pin every package again, with hashes
+	$(BIN)/uv pip compile --quiet --generate-hashes --no-header --python $(BIN)/python requirements.in -o requirements.txt
 
 clean:
 	rm -rf site build .pytest_cache .cache

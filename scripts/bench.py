@@ -410,8 +410,8 @@ def measure(command: list[str], cwd: Path, limit: float | None = None) -> Run:
                output, bool(stopped), largest_mb=round(largest_kib / 1024, 1), tree_mb=round(tree_kib / 1024, 1))
 
 
-def mkdocs_build(config: Path, site: Path) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
+def site_build(config: Path, site: Path) -> list[str]:
+    return [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
 
 
 def generate_command(root: Path, out: Path) -> list[str]:
@@ -465,7 +465,7 @@ def measure_size(sources: int, work: Path, repeat: int, pdf: bool) -> SizeResult
     slugs = synthesize(root, sources)
     generated = work / f"generated-{sources}"
     site, floor_root = root / "site", work / f"floor-{sources}"
-    generate_run, build_run = generate_command(root, generated), mkdocs_build(root / "mkdocs.yml", site)
+    generate_run, build_run = generate_command(root, generated), site_build(root / "mkdocs.yml", site)
     floor_run: list[str] = []
     runs: dict[str, list[Run]] = {"generate": [], "build": [], "floor": []}
     # One round is the generation, the full build and the floor, one after the other: the machine
@@ -479,7 +479,7 @@ def measure_size(sources: int, work: Path, repeat: int, pdf: bool) -> SizeResult
         runs["generate"].append(measure(generate_run, root))
         print(f"[{sources}] full strict build ({runs['generate'][-1]} s generation)", flush=True)
         runs["build"].append(measure(build_run, root))
-        floor_run = floor_run or mkdocs_build(write_floor(root, generated, floor_root), floor_root / "site")
+        floor_run = floor_run or site_build(write_floor(root, generated, floor_root), floor_root / "site")
         if not any(r.stopped for r in runs["floor"]):
             # The floor's list pages hold every claim as Markdown: beyond 1,000 sources it grows faster
             # than linearly (10,000 sources: not done after 23 CPU minutes), so it gets a time limit.
@@ -533,7 +533,7 @@ def profile_size(sources: int, work: Path, out: Path) -> str:
     """Profiles of the generation step and of the full build at one size."""
     root = work / f"kb-{sources}"
     generation = profile(f"generate-{sources}", ["kb", "--root", str(root), "generate", str(work / "profiled")], root, out)
-    build = profile(f"build-{sources}", ["mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(work / "profiled-site")],
+    build = profile(f"build-{sources}", ["properdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(work / "profiled-site")],
                     root, out)
     return f"## generation step, {sources:,} sources\n{generation}\n## full build, {sources:,} sources\n{build}"
 
@@ -553,7 +553,7 @@ class ServeLog:
     def __init__(self, root: Path):
         self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{free_port()}"],
+            [sys.executable, "-m", "properdocs", "serve", "-f", str(root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{free_port()}"],
             cwd=root, env=bench_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -702,7 +702,7 @@ def _fonts_of_stylesheet(site: Path, base: str, css_url: str, css: Path, known: 
 def measure_seed(work: Path) -> SeedResult:
     root = copy_project_content(work / "seed")
     print("[seed] strict build", flush=True)
-    command = mkdocs_build(root / "mkdocs.yml", root / "site")
+    command = site_build(root / "mkdocs.yml", root / "site")
     build = _best([measure(command, root)], command)
     slug = sorted(p.stem for p in (root / "docs" / "sources").glob("*.md") if p.name != "index.md")[0]
     page = root / "site" / "sources" / slug / "index.html"
@@ -760,7 +760,7 @@ def machine() -> dict[str, str]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
-    versions = {name: metadata.version(name) for name in ("mkdocs", "mkdocs-material", "mkdocs-bibtex", "pymdown-extensions")}
+    versions = {name: metadata.version(name) for name in ("properdocs", "mkdocs-material", "mkdocs-bibtex", "pymdown-extensions")}
     return {"date": dt.datetime.now().isoformat(timespec="minutes"), "cpu": cpu,
             "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()), "cores": str(os.cpu_count()),
             "memory": f"{memory:.0f} GB", "python": platform.python_version(), "system": platform.platform(), **versions}
@@ -811,7 +811,7 @@ def report(sizes: list[SizeResult], seed: SeedResult | None, checks: list[Verdic
     lines = [f"# Benchmark, {info['date']}", "",
              f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; Python {info['python']}; "
              f"load average at the end {info['load_average']} (other work on the machine inflates wall times; CPU times less so); "
-             f"mkdocs {info['mkdocs']}, Material {info['mkdocs-material']}, mkdocs-bibtex {info['mkdocs-bibtex']}.", "",
+             f"ProperDocs {info['properdocs']}, Material {info['mkdocs-material']}, mkdocs-bibtex {info['mkdocs-bibtex']}.", "",
              "*sources*: synthetic sources of ~600 words (3–10 claims, 3 citations, 3 topics, 2 places each), added to a copy "
              "of the real content (its sources, hand-written pages and registries, padded to 20 topics and 200 places). "
              "*floor*: a bare Material build (search only, no hook, no bibtex) of the same pages. "

@@ -33,6 +33,7 @@ LOADING_LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "prefetch
 def offline_config(config_file: Path, site_dir: Path):
     """mkdocs.yml, loaded as `mkdocs build --strict` would, with the offline plugin on and the shim local."""
     os.environ["OFFLINE"] = "true"
+    import properdocs.replacement  # noqa: F401 - first: the theme's and plugins' `mkdocs.*` imports then load ProperDocs
     from material.plugins.offline.plugin import OfflinePlugin
     from mkdocs.config import load_config
 

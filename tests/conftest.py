@@ -6,9 +6,10 @@ import os
 import shutil
 from pathlib import Path
 
+import properdocs.replacement  # noqa: F401 - the tests' `mkdocs.*` imports load ProperDocs, the engine the build runs
 import pytest
 
-from kbtest import ROOT, run_mkdocs_build  # shared with the test modules (tests/ is on pythonpath)
+from kbtest import ROOT, run_build  # shared with the test modules (tests/ is on pythonpath)
 
 
 @pytest.fixture(scope="session")
@@ -18,9 +19,9 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The real site, built once with `mkdocs build --strict` into a temporary folder."""
+    """The real site, built once with `properdocs build --strict` (`make build`) into a temporary folder."""
     site_dir = tmp_path_factory.mktemp("site")
-    result = run_mkdocs_build(ROOT / "mkdocs.yml", site_dir)
+    result = run_build(ROOT / "mkdocs.yml", site_dir)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
     return site_dir
 

@@ -13,13 +13,14 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT.parent / "shared" / "articles"  # input texts; beside the clone in CI, never committed
-MKDOCS = [sys.executable, "-m", "mkdocs"]
+#: The engine, as `make build` runs it: ProperDocs, the maintained fork of MkDocs 1.x.
+ENGINE = [sys.executable, "-m", "properdocs"]
 
 
-def run_mkdocs_build(config: Path, site_dir: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
-    """A real `mkdocs build` in a subprocess, as a contributor runs it (`env`: extra variables)."""
+def run_build(config: Path, site_dir: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
+    """A real strict build (`make build`) in a subprocess, as a contributor runs it (`env`: extra variables)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts"), **env}
-    args = [*MKDOCS, "build", "-f", str(config), "-d", str(site_dir)] + (["--strict"] if strict else [])
+    args = [*ENGINE, "build", "-f", str(config), "-d", str(site_dir)] + (["--strict"] if strict else [])
     return subprocess.run(args, capture_output=True, text=True, env=env, cwd=config.parent)
 
 

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from kbtest import run_mkdocs_build
+from kbtest import run_build
 
 import bench
 from kb import build
@@ -55,7 +55,7 @@ def test_synthetic_knowledge_base_passes_kb_check(synthetic):
 
 def test_synthetic_knowledge_base_and_its_floor_build_strictly(synthetic, tmp_path):
     root, slugs = synthetic
-    result = run_mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
+    result = run_build(root / "mkdocs.yml", tmp_path / "site")
     assert result.returncode == 0, f"strict build of the synthetic knowledge base failed:\n{result.stderr[-4000:]}"
     for slug in slugs:
         html = BeautifulSoup((tmp_path / "site" / "sources" / slug / "index.html").read_bytes(), "lxml")
@@ -76,7 +76,7 @@ def test_synthetic_knowledge_base_and_its_floor_build_strictly(synthetic, tmp_pa
     assert subprocess.run(bench.generate_command(root, generated), env=bench.bench_env(), capture_output=True).returncode == 0
     floor = bench.write_floor(root, generated, tmp_path / "floor")
     assert "bibtex" not in floor.read_text() and "hooks" not in floor.read_text()
-    result = run_mkdocs_build(floor, tmp_path / "floor-site")
+    result = run_build(floor, tmp_path / "floor-site")
     assert result.returncode == 0, f"strict build of the floor failed:\n{result.stderr[-4000:]}"
     page = (tmp_path / "floor-site" / "sources" / slugs[0] / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"\[@[\w-]+", page), "the floor has no citations to resolve"

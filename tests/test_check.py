@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fixtures.kbfactory import BIB, SLUG, SOURCE, case_params, make_kb
 from kb.check import MAX_QUOTE_WORDS
-from kbtest import ROOT, run_mkdocs_build
+from kbtest import ROOT, run_build
 
 S = SOURCE
 QUOTE_1 = "quote: \"People's group leaders check people entering more than twice daily.\""
@@ -327,7 +327,7 @@ def test_strict_build_of_broken_content_fails_with_the_problem_lines(tmp_path):
     expected = _break_in_three_files(kb)
     _fixture_project(kb)
     site = tmp_path / "site"
-    result = run_mkdocs_build(kb.root / "mkdocs.yml", site)
+    result = run_build(kb.root / "mkdocs.yml", site)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     for line in expected:
@@ -344,7 +344,7 @@ def test_source_page_title_is_the_front_matter_title(tmp_path):
     kb.edit(SOURCE, 'title: "Missing-person cases in Hyesan"', 'title: "Missing-person cases & arrests in Hyesan"')
     _fixture_project(kb)
     site = tmp_path / "site"
-    result = run_mkdocs_build(kb.root / "mkdocs.yml", site, strict=False)  # the fixture has no about/ pages
+    result = run_build(kb.root / "mkdocs.yml", site, strict=False)  # the fixture has no about/ pages
     assert result.returncode == 0, result.stdout + result.stderr
     html = (site / "sources" / SLUG / "index.html").read_text(encoding="utf-8")
     assert "&amp;amp;" not in html

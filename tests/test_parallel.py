@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from kbtest import run_mkdocs_build
+from kbtest import run_build
 
 from kb import parallel
 from kb.parallel import Background, Shared
@@ -277,7 +277,7 @@ def test_kb_generate_writes_the_same_pages_in_one_process_or_two(synthetic_kb, t
 def test_a_site_built_in_one_process_or_two_is_the_same(synthetic_kb, tmp_path):
     sites = {}
     for processes in ("1", "2"):
-        built = run_mkdocs_build(synthetic_kb / "mkdocs.yml", tmp_path / processes, KB_PROCESSES=processes,
+        built = run_build(synthetic_kb / "mkdocs.yml", tmp_path / processes, KB_PROCESSES=processes,
                                  SOURCE_DATE_EPOCH="1764720000")
         assert built.returncode == 0, built.stderr[-4000:]
         sites[processes] = files_of(tmp_path / processes)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from kbtest import run_mkdocs_build
+from kbtest import run_build
 
 pytestmark = pytest.mark.pdf
 
@@ -261,7 +261,7 @@ def test_home_page_and_footer_offer_the_pdf_only_when_the_build_makes_one(site, 
 
     assert download_links(site) == []  # a plain build has no PDF, so no dead link
     with_pdf = tmp_path / "site"
-    result = run_mkdocs_build(root / "mkdocs.yml", with_pdf, KB_PDF="pdf/nk-border-kb.pdf")
+    result = run_build(root / "mkdocs.yml", with_pdf, KB_PDF="pdf/nk-border-kb.pdf")
     assert result.returncode == 0, result.stderr
     links = download_links(with_pdf)
     assert len(links) == 2 and set(links) == {"pdf/nk-border-kb.pdf"}  # the home-page button and the footer

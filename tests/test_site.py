@@ -15,7 +15,7 @@ from pybtex.database import parse_string
 from kb import build
 from kb.derive import claim_anchor
 
-from kbtest import ARTICLES, ROOT, article, html, ids_in, resolve, run_mkdocs_build
+from kbtest import ARTICLES, ROOT, article, html, ids_in, resolve, run_build
 
 
 @pytest.fixture(scope="session")
@@ -319,7 +319,7 @@ def test_edit_links_point_at_the_file_that_makes_the_page(tmp_path):
     """With the repository known (the Pages workflow sets REPO_URL), every page has "Edit this page";
     a generated page's link opens the registry or the source page it is made from."""
     site_dir = tmp_path / "site"
-    result = run_mkdocs_build(ROOT / "mkdocs.yml", site_dir, REPO_URL="https://github.com/example/kb")
+    result = run_build(ROOT / "mkdocs.yml", site_dir, REPO_URL="https://github.com/example/kb")
     assert result.returncode == 0, result.stderr
 
     def edit_link(url_path: str) -> str:

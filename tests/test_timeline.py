@@ -14,7 +14,7 @@ import pytest
 
 import bench
 from kb import build, paths, render
-from kbtest import ROOT, article, html, ids_in, resolve, run_mkdocs_build
+from kbtest import ROOT, article, html, ids_in, resolve, run_build
 
 SVG = "{http://www.w3.org/2000/svg}"
 #: Enough synthetic sources for a few hundred dated claims, past TIMELINE_PAGE_LIMIT.
@@ -104,7 +104,7 @@ def grown_site(tmp_path_factory):
     result = build(root)
     assert len(result.derived.timeline) > paths.TIMELINE_PAGE_LIMIT, "enough dated claims to split the timeline"
     site = root / "site"
-    built = run_mkdocs_build(root / "mkdocs.yml", site)
+    built = run_build(root / "mkdocs.yml", site)
     assert built.returncode == 0, built.stderr[-4000:]
     return site, result
 

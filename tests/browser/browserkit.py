@@ -34,10 +34,10 @@ DESKTOP = {"width": 1280, "height": 900}
 RESULT_LINKS = ".md-search-result__item > a.md-search-result__link"
 
 
-def mkdocs_build(config: Path, site_dir: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
-    """A real `mkdocs build` in a subprocess, with extra environment variables (SOURCE_DATE_EPOCH…)."""
+def site_build(config: Path, site_dir: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
+    """A real build (`make build`) in a subprocess, with extra environment variables (SOURCE_DATE_EPOCH…)."""
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts"), **env}
-    args = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site_dir)] + (["--strict"] if strict else [])
+    args = [sys.executable, "-m", "properdocs", "build", "-f", str(config), "-d", str(site_dir)] + (["--strict"] if strict else [])
     return subprocess.run(args, capture_output=True, text=True, env=full_env, cwd=config.parent)
 
 

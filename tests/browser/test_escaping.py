@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from .browserkit import ROOT, browsing, mkdocs_build, serve
+from .browserkit import ROOT, browsing, site_build, serve
 from mkdocs.utils.yaml import yaml_load
 
 from kb.derive import derive
@@ -102,7 +102,7 @@ def hostile_site(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     write_hostile_project(folder / "project")
     render_into(folder / "project", folder / "docs")
-    result = mkdocs_build(plain_config(folder, folder / "docs"), folder / "site", strict=False)
+    result = site_build(plain_config(folder, folder / "docs"), folder / "site", strict=False)
     assert result.returncode == 0, result.stderr
     return folder / "site"
 

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from .browserkit import ROOT, mkdocs_build
+from .browserkit import ROOT, site_build
 
 LYCHEE_OFFLINE = ["--offline", "--include-fragments", "--index-files", "index.html", "--no-progress", "--format", "json"]
 
@@ -84,6 +84,6 @@ def test_mkdocs_strict_build_fails_on_a_broken_link_or_anchor(project_copy, tmp_
     page = project_copy / "docs" / "about" / "method.md"
     broken_links = "\n\nSee [a missing page](no-such-page.md) and [a missing heading](../index.md#no-such-heading).\n"
     page.write_text(page.read_text(encoding="utf-8") + broken_links, encoding="utf-8")
-    result = mkdocs_build(project_copy / "mkdocs.yml", tmp_path / "out")
+    result = site_build(project_copy / "mkdocs.yml", tmp_path / "out")
     assert result.returncode != 0, "mkdocs build --strict accepted a broken link"
     assert "no-such-page.md" in result.stderr and "no-such-heading" in result.stderr, result.stderr

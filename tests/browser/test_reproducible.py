@@ -18,13 +18,13 @@ import filecmp
 import os
 from pathlib import Path
 
-from .browserkit import ROOT, mkdocs_build
+from .browserkit import ROOT, site_build
 
 TIME_STAMPED = {"sitemap.xml", "sitemap.xml.gz"}
 
 
 def build(out: Path, **env: str) -> Path:
-    result = mkdocs_build(ROOT / "mkdocs.yml", out, **env)
+    result = site_build(ROOT / "mkdocs.yml", out, **env)
     assert result.returncode == 0, result.stderr
     return out
 
