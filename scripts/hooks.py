@@ -21,6 +21,7 @@ import ctypes
 import datetime as dt
 import gc
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,8 +38,9 @@ sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without i
 
 from kb import build  # noqa: E402
 from kb.parallel import Shared  # noqa: E402
-from kb.paths import source_path  # noqa: E402
+from kb.paths import organization_path, place_path, source_path, topic_path  # noqa: E402
 from kb.render import TEMPLATE_CACHE, ComposedPage, Renderer, backlinks, markdown_links, page_title  # noqa: E402
+from pagefind_index import SearchIndex  # noqa: E402
 
 log = get_plugin_logger("kb")
 #: What one build computed, for the per-page events of the same build.
@@ -64,6 +66,11 @@ def on_config(config):
         count = sum(p.severity == "error" for p in result.problems)
         raise PluginError(f"{count} content problem(s), listed above: fix them and build again (`make check` lists them without building).")
     _state["build"] = result
+    # The hosted site searches with Pagefind (scripts/pagefind_index.py); the offline copy, which
+    # cannot fetch files from disk, keeps Material's own search.
+    offline = config.plugins.get("material/offline")
+    if offline is None or not offline.config.enabled:
+        _state["search"] = SearchIndex()
     # The knowledge base lives to the end of the build: the cycle collector need not walk it
     # again and again (`on_post_build` unfreezes it), nor touch it in the child process.
     gc.freeze()
@@ -121,8 +128,18 @@ def on_files(files: Files, config) -> Files:
         backlinks={path: [(p, titles[p]) for p in linkers] for path, linkers in backlinks(outgoing).items()},
         abbreviations=renderer.abbreviations(),
         date=_build_date(root),
+        names=_names_of_pages(result.kb),
     )
     return files
+
+
+def _names_of_pages(kb) -> dict[str, list[str]]:
+    """Every name of each topic, place and organization, for its page in the search index: a
+    reader who types any of them (a romanization, the Hangul, a former name) finds the page first."""
+    names = {topic_path(t.slug): [t.title, *t.aliases] for t in kb.topics.values()}
+    names.update({place_path(p.slug): [p.name, *p.names] for p in kb.places.values()})
+    names.update({organization_path(o.slug): [o.name, *o.names] for o in kb.organizations.values()})
+    return names
 
 
 def _compose_source_page(renderer: Renderer, slug: str) -> tuple[ComposedPage, bytes, set[str], str]:
@@ -198,6 +215,17 @@ def _fill_indexed(html: str, page, config, files) -> str:
     return _state["renderer"].fill_deferred(page.file.src_uri, html, indexed=True)
 
 
+@event_priority(90)  # after the claims of source pages are in; before the claim lists of list pages
+def _collect_for_search(html: str, page, config, files) -> str:
+    """Hand the page's text to Pagefind; Material's search then leaves it out of its own index."""
+    search: SearchIndex | None = _state.get("search")
+    if search is not None:
+        page.meta["search"] = {"exclude": True}
+        names = _state["names"].get(page.file.src_uri, [])
+        search.add(page.url, page.title or "", html, config.theme.get("language") or "en", names)
+    return html
+
+
 @event_priority(-100)  # after every other plugin has read the page's Markdown
 def _release_markdown(html: str, page, config, files) -> str:
     """MkDocs keeps every page's Markdown and HTML until the build ends, though it reads neither once
@@ -222,6 +250,18 @@ def _fill_deferred(output: str, page, config) -> str:
     return _state["renderer"].fill_deferred(page.file.src_uri, output)
 
 
+#: Material's search worker, by the name its templates give it (a hash in the name).
+MATERIAL_WORKER = re.compile(r'("search": ")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
+
+
+def _search_with_pagefind(output: str, page=None, config=None) -> str:
+    """Point Material's search at the Pagefind worker (docs/assets/search-pagefind.js) in the
+    page's `__config`, when this build has a Pagefind index (not the offline copy)."""
+    if _state.get("search") is None:
+        return output
+    return MATERIAL_WORKER.sub(r'\1\2assets/search-pagefind.js"', output, count=1)
+
+
 @event_priority(-200)  # after every other plugin's on_post_page: the page is about to be written
 def _release_content(output: str, page, config) -> str:
     page.content = ""
@@ -234,11 +274,19 @@ def on_post_build(config) -> None:
     the search plugin writes its index: the build's largest moment, since the index is made as
     one string and then as bytes (106 MB each at 10,000 sources). The next build (`mkdocs
     serve`) computes everything again from on_config; the scratch folder stays."""
+    search: SearchIndex | None = _state.get("search")
     for key in [key for key in _state if key != "scratch"]:
         del _state[key]
     gc.unfreeze()
     gc.collect()
     _return_free_memory_to_the_system()
+    if search is not None:
+        try:
+            problems = search.write(Path(config.site_dir))
+        finally:
+            search.close()
+        if problems:
+            raise PluginError("; ".join(problems))
 
 
 def _return_free_memory_to_the_system() -> None:
@@ -251,9 +299,13 @@ def _return_free_memory_to_the_system() -> None:
 
 
 on_page_markdown = CombinedEvent(_title_from_front_matter, _append_page_blocks)
-on_page_content = CombinedEvent(_fill_indexed, _release_markdown, _pack_content)
+on_page_content = CombinedEvent(_fill_indexed, _collect_for_search, _release_markdown, _pack_content)
 on_page_context = CombinedEvent(_unpack_content, _edit_link)
-on_post_page = CombinedEvent(_fill_deferred, _release_content)
+def on_post_template(output: str, template_name: str, config) -> str:
+    return _search_with_pagefind(output) if template_name.endswith(".html") else output
+
+
+on_post_page = CombinedEvent(_fill_deferred, _search_with_pagefind, _release_content)
 
 
 def _give_bibtex_one_file(config) -> None:

@@ -79,8 +79,28 @@ def test_a_page_view_does_not_fetch_the_search_index(fresh):
     fresh.open("/sources/", wait_until="networkidle")
     fresh.page.wait_for_timeout(500)
     assert INDEX_PATH not in fresh.requested, fresh.requested
-    assert any(path.endswith(".js") and "/workers/search" in path for path in fresh.requested), \
-        "the search worker itself still starts with the page"
+    assert not any(path.startswith("/pagefind/") for path in fresh.requested), fresh.requested
+    assert "/assets/search-pagefind.js" in fresh.requested, "the search worker itself still starts with the page"
+
+
+def test_results_show_the_title_and_a_snippet_with_the_match(web):
+    """Each result: the page's title, and a snippet of its text with the words marked."""
+    type_query(web, "Hyesan")
+    first = web.page.locator(".md-search-result__item").first
+    assert first.locator("h1, h2").first.inner_text().strip()
+    assert "hyesan" in first.locator("mark").first.inner_text().lower()
+
+
+def test_searching_fetches_only_the_index_and_the_results_it_needs(fresh):
+    """Pagefind's bundle: the worker asks for the chunks the words need and the pages it shows,
+    from this site only; Material's lunr worker and the whole-text index are never fetched."""
+    fresh.open("/", wait_until="networkidle")
+    fresh.page.keyboard.press("/")
+    fresh.page.keyboard.type("Hyesan")
+    assert "/places/hyesan/" in settled_result_paths(fresh.page, timeout=10)
+    fetched = [path for path in fresh.requested if path.startswith("/pagefind/")]
+    assert any(path.endswith(".pf_index") for path in fetched) and any(path.endswith(".pf_fragment") for path in fetched), fetched
+    assert not any("/workers/search" in path or "/lunr/" in path for path in fresh.requested), fresh.requested
 
 
 def test_clicking_the_search_box_fetches_the_index_and_finds(fresh):
