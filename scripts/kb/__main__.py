@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import gc
-import os
 import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-# Nothing heavy here: see `main`.
-from .bibtex import BibTeX
-from .parallel import Shared
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -33,17 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         from .new_source import run
 
         return run(args)
-    to_render = args.command == "generate"
-    # A child process starts on the BibTeX files now, while this one imports what the rest needs
-    # (pydantic, PyYAML, Jinja: 0.15 s in which the second core would wait). Interleaved runs
-    # against forking only once all was imported: `kb generate`, 100 sources, 0.79 -> 0.73 s
-    # (30 pairs); `kb check`, 1,000 sources, 1.33 -> 1.18 s (10 pairs).
-    bibtex = BibTeX(args.root, with_references=to_render)
     from . import build
     from .render import TEMPLATE_CACHE
 
     TEMPLATE_CACHE.keep_under(args.root)
-    result = build(args.root, to_render=to_render, bibtex=bibtex)
+    result = build(args.root)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if not result.ok:
@@ -56,16 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OK: {len(kb.sources)} sources, {claims} claims, {len(kb.topics)} topics, "
               f"{len(kb.places)} places, {len(kb.organizations)} organizations, {len(kb.bib)} BibTeX entries.")
         return 0
-    # What was loaded lives to the end: the cycle collector need not walk it again and again
-    # while the pages are rendered (0.15 s at 1,000 sources), nor touch it in the child process.
-    gc.freeze()
     return write_pages(result.renderer(), args.out, args.root)
 
 
 def _new_source_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `python -m kb new-source` (kb/new_source.py), defined here: importing that
-    module imports pydantic, PyYAML and pybtex, which `check` and `generate` import only once
-    they have started on the BibTeX files."""
+    """The options of `python -m kb new-source` (kb/new_source.py)."""
     parser.description = "Start docs/sources/<slug>.md and bib/<slug>.bib for a new article."
     parser.add_argument("--url", help="the article's address (https://...)")
     parser.add_argument("--outlet", help="the outlet's slug in data/outlets.yml (e.g. asiapress)")
@@ -88,9 +71,7 @@ MANIFEST = ".kb-generated"
 
 
 def write_pages(renderer: Renderer, out: Path, root: Path) -> int:
-    """Every page, written to `out` by two processes (`kb.parallel`): this one from the list
-    pages on, a child from the source pages back. The child is started once the references are
-    ready (both need them); until then this process writes the list pages, which do not."""
+    """Every page, written to `out`."""
     from .paths import source_path
 
     def write(page: tuple[str, Callable[[], str]]) -> None:
@@ -113,14 +94,9 @@ def write_pages(renderer: Renderer, out: Path, root: Path) -> int:
     # Listed before they are written: should this run stop half-way, the next one still knows
     # every page here as its own.
     write_manifest(out, paths)
-    written = 0
-    while written < len(pages) and not renderer.references_ready():
-        write(pages[written])
-        written += 1
-    renderer.references()
-    with Shared(write, pages[written:]) as writing:
-        written += len(writing.results())
-    print(f"Wrote {written} pages to {out}")
+    for page in pages:
+        write(page)
+    print(f"Wrote {len(pages)} pages to {out}")
     return 0
 
 
@@ -160,10 +136,4 @@ def remove_stale_pages(out: Path, stale_paths: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    code = main()
-    # Out at once: Python would otherwise free the knowledge base object by object before
-    # exiting (0.2 s of `kb generate` at 1,000 sources); the system frees it all in one go.
-    # Nothing is left to do: files are closed, the child processes have ended.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    sys.exit(main())

@@ -34,12 +34,6 @@ FENCE = re.compile(r"\s*(`{3,}|~{3,})")
 SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|data|vbscript):", re.I)
 
 
-def found_by(rule: Callable[[KnowledgeBase], Iterable[Problem]], kb: KnowledgeBase) -> list[Problem]:
-    """The problems one rule of `RULES` (at the end of this module) finds. The rules are
-    independent of each other: `kb.build` shares them out between two processes."""
-    return list(rule(kb))
-
-
 # --- Sources ------------------------------------------------------------------------------
 
 
