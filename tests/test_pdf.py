@@ -267,6 +267,12 @@ def test_home_page_and_footer_offer_the_pdf_only_when_the_build_makes_one(site, 
     assert len(links) == 2 and set(links) == {"pdf/nk-border-kb.pdf"}  # the home-page button and the footer
 
 
+def test_pdf_declares_the_version_its_pages_need(reader):
+    """Chromium's pages use transparency (PDF 1.4); the merged file started as pikepdf's empty 1.3."""
+    version = tuple(int(n) for n in reader.pdf_header.removeprefix("%PDF-").split("."))
+    assert version >= (1, 4), reader.pdf_header
+
+
 def test_source_date_epoch_dates_the_document_information(reader):
     import datetime as dt
 

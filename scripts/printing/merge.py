@@ -63,7 +63,9 @@ def merge_parts(part_files: list[Path], parts: list[Part], sections: list[Sectio
     date = encode_pdf_date(built)
     merged.trailer.Info = merged.make_indirect(pikepdf.Dictionary(
         Title=pikepdf.String(title), CreationDate=pikepdf.String(date), ModDate=pikepdf.String(date)))
-    merged.save(pdf_file, deterministic_id=True)
+    # pikepdf.new() is a PDF 1.3; the parts' pages use 1.4 features (transparency), so the file says so.
+    version = max(source.pdf_version for source in opened)  # "1.4": one digit after the point
+    merged.save(pdf_file, min_version=version, deterministic_id=True)
     for source in opened:
         source.close()
     return pages_of
