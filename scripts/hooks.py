@@ -14,11 +14,8 @@ the finished HTML, out of the search index. Each page's text goes to the search 
 from __future__ import annotations
 
 import atexit
-import datetime as dt
-import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,6 +27,7 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without installing it
 
 from kb import build  # noqa: E402
+from kb.dates import build_date as _build_date  # noqa: E402 - shared with the PDF (scripts/pdf.py)
 from kb.paths import organization_path, place_path, source_path, topic_path  # noqa: E402
 from kb.render import TEMPLATE_CACHE, Renderer, backlinks, markdown_links, page_title  # noqa: E402
 from pagefind_index import SearchIndex  # noqa: E402
@@ -265,18 +263,3 @@ def bibtex_footnote_text(reference: str) -> str:
     """A reference as mkdocs-bibtex's SimpleRegistry writes it in a footnote."""
     return reference.replace("\n", " ").replace("\\(", "(").replace("\\)", ")").replace("\\.", ".")
 
-
-def _build_date(root: Path) -> str:
-    """The date a build describes: SOURCE_DATE_EPOCH, else the last commit's date.
-
-    Not the wall clock, so that two builds of the same commit are byte-identical.
-    """
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.timezone.utc).date().isoformat()
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip():
-            return out.stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        pass
-    return dt.date.today().isoformat()

@@ -8,7 +8,7 @@ dates that must be consistent, and pitfalls of mkdocs-bibtex that it does not re
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from .load import line_of, source_lines
 from .model import BIB_KEY, KnowledgeBase, RejectedSource, SourcePage
