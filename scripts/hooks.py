@@ -14,6 +14,7 @@ the finished HTML, out of the search index. Each page's text goes to the search 
 from __future__ import annotations
 
 import atexit
+import os
 import re
 import shutil
 import sys
@@ -57,7 +58,8 @@ def on_config(config):
     # cannot fetch files from disk, keeps Material's own search.
     offline = config.plugins.get("material/offline")
     if offline is None or not offline.config.enabled:
-        _state["search"] = SearchIndex()
+        words = os.environ.get("KB_SEARCH_BUNDLE_WORDS")  # to see a small site indexed in parts (tests)
+        _state["search"] = SearchIndex(int(words)) if words else SearchIndex()
     _give_bibtex_one_file(config)
     if config.repo_url:
         config.edit_uri = "edit/main/docs/"

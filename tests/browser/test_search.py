@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 from urllib.parse import urlsplit
 
 import pytest
-from .browserkit import RESULT_LINKS, result_paths, settled_result_paths
+from .browserkit import RESULT_LINKS, ROOT, result_paths, settled_result_paths
 
 pytestmark = pytest.mark.browser
 
@@ -138,3 +139,41 @@ def test_arriving_from_a_result_highlights_the_words(fresh):
     fresh.open("/places/hyesan/?h=Hyesan", wait_until="networkidle")
     assert INDEX_PATH in fresh.requested
     fresh.page.locator("article mark").first.wait_for(timeout=5000)
+
+
+# --- A site indexed in parts (scripts/pagefind_index.py: bundles of at most N words) ----------
+
+
+@pytest.fixture(scope="module")
+def site_in_parts(tmp_path_factory):
+    """The seed site indexed in bundles of at most 3,000 words, as a large site is in bundles of
+    1.5 million: the reader's search merges them."""
+    from .browserkit import site_build
+
+    site_dir = tmp_path_factory.mktemp("site-in-parts")
+    result = site_build(ROOT / "mkdocs.yml", site_dir, KB_SEARCH_BUNDLE_WORDS="3000")
+    assert result.returncode == 0, result.stderr
+    return site_dir
+
+
+def test_a_site_indexed_in_parts_finds_pages_of_every_part(site_in_parts, playwright_browser):
+    import json
+
+    from .browserkit import browsing, serve
+
+    bundles = json.loads((site_in_parts / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+    assert len(bundles) >= 5, bundles
+    parts_of = {}  # page -> the bundle that holds it, read from each bundle's fragments
+    for bundle in bundles:
+        for fragment in (site_in_parts / "pagefind" / bundle / "fragment").glob("*.pf_fragment"):
+            url = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+            parts_of[url] = bundle
+    expected = [page for _, page, _ in (p.values for p in SEARCHES)]
+    assert len({parts_of[page] for page in expected}) >= 2, "the expected pages lie in more than one part"
+    with serve(site_in_parts) as url, browsing(playwright_browser, url) as web:
+        for param in SEARCHES:
+            # Found, wherever its part: each part scores its pages by its own word statistics, so
+            # with parts of a few pages (not 1,000 as on a large site) the order is not the test.
+            query, page, _ = param.values
+            pages = list(dict.fromkeys(type_query(web, query)))
+            assert page in pages, f"{query!r}: {page} (in part {parts_of[page]}) not found: {pages}"
