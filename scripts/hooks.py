@@ -46,6 +46,9 @@ def on_config(config):
     """Check the content before any plugin reads it, so that every problem is one line; and point
     edit links at the main branch (MkDocs would guess 'master' for GitHub)."""
     root = Path(config.config_file_path).parent
+    unfinished = _state.pop("search", None)  # a build of `make serve` that failed half-way
+    if unfinished is not None:
+        unfinished.close()
     TEMPLATE_CACHE.keep_under(root)
     result = build(root)
     for problem in result.problems:
