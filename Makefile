@@ -27,8 +27,8 @@ $(STAMP): requirements.txt
 serve: $(STAMP)  ## preview with live reload on http://127.0.0.1:8000
 	$(DOCS) serve -f mkdocs.yml --dev-addr 127.0.0.1:8000
 
-build: $(STAMP)  ## strict build into site/
-	$(DOCS) build -f mkdocs.yml --strict
+build: $(STAMP)  ## strict build into site/ (replaced only when the build succeeds)
+	$(BIN)/python scripts/build_site.py -f mkdocs.yml
 
 check: $(STAMP)  ## validate content only (fast)
 	$(BIN)/python -m kb check
@@ -46,7 +46,7 @@ lock: $(STAMP)  ## after editing requirements.in: pin every package again, with 
 	$(BIN)/uv pip compile --quiet --generate-hashes --no-header --python $(BIN)/python requirements.in -o requirements.txt
 
 clean:
-	rm -rf site build .pytest_cache .cache
+	rm -rf site build .pytest_cache .cache .site.new-* .site.old-* build/.offline.new-* build/.offline.old-*
 
 pdf: $(STAMP)  ## the whole knowledge base as one PDF in site/pdf/
 	$(BIN)/python scripts/pdf.py

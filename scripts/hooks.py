@@ -39,6 +39,7 @@ from kb import build  # noqa: E402
 from kb.parallel import Shared  # noqa: E402
 from kb.paths import source_path  # noqa: E402
 from kb.render import TEMPLATE_CACHE, ComposedPage, Renderer, backlinks, markdown_links, page_title  # noqa: E402
+from kb.symlinks import symlink_problems  # noqa: E402
 
 log = get_plugin_logger("kb")
 #: What one build computed, for the per-page events of the same build.
@@ -57,6 +58,11 @@ def on_config(config):
     gc.unfreeze()  # what a build that failed before `on_post_build` froze (`mkdocs serve`)
     root = Path(config.config_file_path).parent
     TEMPLATE_CACHE.keep_under(root)
+    # Links that loop or leave the repository stop the build before anything follows them.
+    if links := symlink_problems(root):
+        for problem in links:
+            log.error(str(problem))
+        raise PluginError(f"{len(links)} symbolic link(s), listed above: remove them and build again.")
     result = build(root, to_render=True)
     for problem in result.problems:
         (log.error if problem.severity == "error" else log.warning)(str(problem))
