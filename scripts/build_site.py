@@ -44,13 +44,13 @@ def replaced_on_success(target: Path) -> Iterator[Path]:
     try:
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; the site is for others to read
         yield staging
-        _replace(target, staging)
+        replace_folder(target, staging)
     finally:
         # After an exchange this is the old site; after a failure, the half-built one.
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _replace(target: Path, staging: Path) -> None:
+def replace_folder(target: Path, staging: Path) -> None:
     """Put `staging` at `target`; what was at `target` is then at `staging` (or gone)."""
     if not os.path.lexists(target):
         os.rename(staging, target)

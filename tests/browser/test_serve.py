@@ -1,0 +1,112 @@
+"""`make serve` (properdocs serve, scripts/serve_hook.py) in real chromium: the page reloads itself
+after an edit (its Content-Security-Policy allows exactly the server's live-reload script), keeps
+answering while a content problem stands (the last good page, the problem at its top), and
+reloads once the problem is fixed. The built site's policy is unchanged: test_csp.py checks that each
+built page allows exactly the hashes of its own inline scripts."""
+
+from __future__ import annotations
+
+import html
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from projectcopy import copy_project, edit
+
+from .browserkit import LOCAL_HOST, _free_port, _wait_for_port, browsing
+from .test_csp import executable_inline_scripts, policy_of, sha256
+
+SOURCE = "docs/sources/asiapress-2025-06-hyesan-missing.md"
+PAGE = "/sources/asiapress-2025-06-hyesan-missing/"
+SUMMARY = "ASIAPRESS reported in June 2025 that repeated missing-person cases"
+EDITED = "ASIAPRESS reported in June 2025 (edited while serving) that repeated missing-person cases"
+#: Seconds a rebuild may take on a busy machine (about 2 s alone), plus the server's polling.
+RELOAD_TIMEOUT = 60
+
+
+@pytest.fixture
+def served(tmp_path) -> Iterator[tuple[Path, str, Path]]:
+    """A copy of the project under `properdocs serve` on a free port: (copy, base URL, log file)."""
+    project = copy_project(tmp_path / "kb")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project / "scripts")}
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "properdocs", "serve", "-f", "mkdocs.yml", "--dev-addr", f"{LOCAL_HOST}:{port}"],
+            cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for_port(port, server, timeout=120)
+        yield project, f"http://{LOCAL_HOST}:{port}", log
+    finally:
+        server.send_signal(signal.SIGINT)  # Ctrl-C: the server removes its folders
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def answer(url: str, timeout: float = 10) -> tuple[int, str]:
+    """A plain HTTP request, as a second reader would make it: status and text."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.status, response.read().decode("utf-8")
+
+
+def wait_for_reload(page, text: str, present: bool = True) -> None:
+    """The page reloaded by itself (the marker set on `window` is gone) and does (not) show `text`."""
+    page.wait_for_function(
+        "([text, present]) => window.kbMarker === undefined && document.body.innerText.includes(text) === present",
+        arg=[text, present], timeout=RELOAD_TIMEOUT * 1000,
+    )
+
+
+def test_serve_reloads_after_an_edit_and_keeps_answering_through_a_content_problem(playwright_browser, served):
+    project, base_url, log = served
+    with browsing(playwright_browser, base_url) as web:
+        web.open(PAGE)
+        assert SUMMARY in web.page.inner_text("article")
+        # Exactly one hash more than the built page has: that of the script the server appended.
+        _, served_html = answer(base_url + PAGE)
+        scripts = executable_inline_scripts(served_html)
+        assert "livereload(" in scripts[-1]
+        assert sorted(policy_of(served_html)["script-src"][1:]) == sorted({sha256(s) for s in scripts})
+
+        # An edit: the page reloads itself and shows the new text.
+        web.page.evaluate("window.kbMarker = 1")
+        edit(project / SOURCE, SUMMARY, EDITED)
+        wait_for_reload(web.page, "(edited while serving)")
+
+        # A content problem: the server still answers, with the last good page and the problem on it.
+        web.page.evaluate("window.kbMarker = 1")
+        edit(project / SOURCE, "outlet: asiapress\n", "outlet: asiapres\n")
+        wait_for_reload(web.page, "unknown outlet 'asiapres'")
+        problems = web.page.inner_text("#kb-serve-problems")
+        assert "Your last change does not build" in problems
+        assert f"{SOURCE}:4: outlet: unknown outlet 'asiapres'" in problems
+        assert "(edited while serving)" in web.page.inner_text("article")  # the last good version
+        started = time.monotonic()
+        status, text = answer(base_url + "/topics/")
+        assert status == 200 and 'id="kb-serve-problems"' in text and "unknown outlet 'asiapres'" in html.unescape(text)
+        assert time.monotonic() - started < 10
+
+        # Fixed: the page reloads once more, without the problem.
+        web.page.evaluate("window.kbMarker = 1")
+        edit(project / SOURCE, "outlet: asiapres\n", "outlet: asiapress\n")
+        wait_for_reload(web.page, "Your last change does not build", present=False)
+        assert web.page.locator("#kb-serve-problems").count() == 0
+
+        blocked = [(page, text) for page, text in web.recorder.console_errors if "Content Security Policy" in text]
+        assert blocked == [], blocked  # the live-reload script was allowed, on every load
+        assert web.recorder.page_errors == []
+    output = log.read_text(encoding="utf-8")
+    assert output.count("Reloading browsers") >= 3, output
+    assert "Traceback" not in output
+
