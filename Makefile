@@ -36,8 +36,16 @@ check: $(STAMP)  ## validate content only (fast)
 test: $(STAMP)  ## everything CI checks
 	$(BIN)/python -m pytest
 
-new-source: $(STAMP)  ## start a source page and its BibTeX entry
-	$(BIN)/python -m kb new-source $(ARGS)
+new-source: $(STAMP)  ## start a source page and its BibTeX entry (URL='...' TITLE='...' ..., or asks)
+	$(BIN)/python -m kb new-source
+
+# `make new-source URL='...' TITLE='...'` (or ARGS='...'): each value reaches `python -m kb` as
+# typed, through the environment (KB_NEW_SOURCE_URL...): `$(value)` keeps make from expanding it
+# and no shell reads it, so the `&`, `#`, `$`, backticks and quotes of a pasted URL or title stay.
+# Unexported under its own name, or make would expand it (running a `$(shell ...)` in a title).
+NEW_SOURCE_VALUES := ARGS URL OUTLET TITLE DATE AUTHORS TRANSLATORS LANGUAGE ACCESSED SLUG BIBTEX TITLE_IS_OURS NO_INPUT
+$(foreach name,$(NEW_SOURCE_VALUES),$(if $(filter command line,$(origin $(name))),\
+  $(eval unexport $(name))$(eval new-source: export KB_NEW_SOURCE_$(name) = $$(value $(name)))))
 
 golden: $(STAMP)  ## rewrite the golden files after an intended change to the templates
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -32,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new-source":
         from .new_source import run
 
+        from_make = arguments_from_make(os.environ)
+        if isinstance(from_make, str):
+            print(f"new-source: {from_make}", file=sys.stderr)
+            return 1
+        if from_make:  # `make new-source URL=... TITLE=...` or ARGS=...: after the command line's own
+            args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), *from_make])
         return run(args)
     to_render = args.command == "generate"
     # A child process starts on the BibTeX files now, while this one imports what the rest needs
@@ -80,6 +87,29 @@ def _new_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--slug", help="the slug to use instead of the one made from outlet, date and title")
     parser.add_argument("--accessed", help="the date you read the article (default: today)")
     parser.add_argument("--no-input", action="store_true", help="never ask: report what is missing and stop")
+
+
+#: `make new-source NAME=value` -> the option it gives (the Makefile passes each as KB_NEW_SOURCE_NAME).
+MAKE_VALUES = {name: name.lower().replace("_", "-") for name in
+               ["URL", "OUTLET", "TITLE", "DATE", "AUTHORS", "TRANSLATORS", "LANGUAGE", "ACCESSED", "SLUG", "BIBTEX"]}
+MAKE_FLAGS = {"TITLE_IS_OURS": "title-is-ours", "NO_INPUT": "no-input"}
+
+
+def arguments_from_make(environ: dict[str, str]) -> list[str] | str:
+    """The options `make new-source` was given, as the contributor typed them: the Makefile hands
+    each value over untouched (never expanded by make, never read by a shell), so `&`, `#`, `$`,
+    backticks and quotes in a URL or title are kept. ARGS is split as a shell would split it
+    (quotes group words) but nothing in it is run. A string: the one problem, e.g. an open quote."""
+    try:
+        options = shlex.split(environ.get("KB_NEW_SOURCE_ARGS", ""))
+    except ValueError as error:
+        return (f"ARGS: {str(error).lower()}: close the quote, or give each value on its own, "
+                "e.g. make new-source TITLE='The headline' (see CONTRIBUTING.md)")
+    for name, option in MAKE_VALUES.items():
+        if value := environ.get(f"KB_NEW_SOURCE_{name}", ""):
+            options.append(f"--{option}={value}")  # `=`: a value starting with '-' stays a value
+    options += [f"--{option}" for name, option in MAKE_FLAGS.items() if environ.get(f"KB_NEW_SOURCE_{name}", "")]
+    return options
 
 
 #: In a folder `generate` writes to: the pages it wrote there, one path a line. The next run
