@@ -37,20 +37,24 @@ CSP_META = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content="[^
 BODY_TAG = re.compile(rb"<body[^>]*>", re.I)
 
 #: Across the rebuilds of one `serve` (MkDocs keeps a hook module loaded).
-_state: dict = {"serving": False, "staging": None, "problems": []}
+_state: dict = {"serving": False, "staged": False, "staging": None, "problems": []}
 
 
 def on_startup(command: str, dirty: bool) -> None:
+    _state["serving"] = command == "serve"
     # `--dirty` rebuilds only what changed, in place: it must build into the served folder itself.
-    _state["serving"] = command == "serve" and not dirty
+    _state["staged"] = command == "serve" and not dirty
 
 
 @event_priority(110)  # before hooks.py, which stops a build with content problems
 def on_config(config):
-    """Under serve, build into a new folder beside the served one (swapped in by `_rebuild`)."""
-    if _state["serving"]:
-        served = Path(config.site_dir)
-        _state["served"] = served
+    """Under serve, each rebuild goes into a new folder beside the served one (swapped in by
+    `_rebuild`). Not the first build: nothing is served yet, and without live reload
+    (`--no-livereload`) nothing would swap it in."""
+    if _state["staged"] and "served" not in _state:
+        _state["served"] = Path(config.site_dir)
+    elif _state["staged"]:
+        served = _state["served"]
         _state["staging"] = Path(tempfile.mkdtemp(prefix=f".{served.name}.new-", dir=served.parent))
         atexit.register(shutil.rmtree, _state["staging"], ignore_errors=True)
         config.site_dir = str(_state["staging"])
@@ -58,10 +62,9 @@ def on_config(config):
 
 
 def on_serve(server, config, builder):
-    """The first build is done: put it in place; wrap the server's rebuilds and its answers."""
+    """Wrap the server's rebuilds and its answers."""
     if not _state["serving"]:
         return server
-    _swap_in()
     server.builder = _rebuild(server.builder)
     server.set_app(_with_live_reload_allowed(server.serve_request))
     return server

@@ -146,3 +146,18 @@ def test_ctrl_c_during_a_build_leaves_site_as_it_was(project):
     assert "Interrupted: site/ is as it was before." in output
     assert tree_digest(project / "site") == before
     assert leftovers(project) == []
+
+
+def test_a_failed_offline_build_leaves_its_folder_and_zip_as_they_were(project):
+    """`make offline` builds beside build/offline too, and zips only a complete offline site."""
+    previous = project / "build" / "offline"
+    previous.mkdir(parents=True)
+    (previous / "index.html").write_text("the previous offline build\n", encoding="utf-8")
+    before = tree_digest(project / "build"), tree_digest(project / "site")
+    break_link(project)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project / "scripts")}
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "offline.py"), "--root", str(project)],
+                            capture_output=True, text=True, env=env, cwd=project, timeout=300)
+    assert result.returncode != 0
+    assert "the offline build failed in strict mode" in result.stderr
+    assert (tree_digest(project / "build"), tree_digest(project / "site")) == before  # no zip either
