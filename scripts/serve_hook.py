@@ -32,7 +32,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 
 log = get_plugin_logger("serve")
 #: The script the dev server appends before `</body>` (properdocs/livereload/__init__.py).
-LIVERELOAD_SCRIPT = re.compile(rb"<script>(\s*var livereload = function\(epoch, requestId\).*?livereload\(\d+, \d+\);\s*)</script>", re.S)
+LIVERELOAD_SCRIPT = re.compile(rb"\s*var livereload = function\(epoch, requestId\).*\slivereload\(\d+, \d+\);\s*", re.S)
 CSP_META = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content="[^"]*?script-src \'self\')')
 BODY_TAG = re.compile(rb"<body[^>]*>", re.I)
 
@@ -143,11 +143,15 @@ def _with_live_reload_allowed(app):
 
 
 def _allow_live_reload(page: bytes) -> bytes:
-    """The page with the hash of its live-reload script added to its policy's script-src."""
-    script = LIVERELOAD_SCRIPT.search(page)
-    if script is None:
+    """The page with the hash of its live-reload script added to its policy's script-src: the
+    last script, right before the last `</body>` where the server put it, and only that one
+    (a script of the same text elsewhere, say in the content, gets nothing)."""
+    body_end = page.rfind(b"</body>")
+    start = page.rfind(b"<script>", 0, body_end)
+    script = page[start + len(b"<script>"): body_end - len(b"</script>")]
+    if body_end < 0 or start < 0 or not page[:body_end].endswith(b"</script>") or not LIVERELOAD_SCRIPT.fullmatch(script):
         return page
-    digest = base64.b64encode(hashlib.sha256(script.group(1)).digest())
+    digest = base64.b64encode(hashlib.sha256(script).digest())
     return CSP_META.sub(lambda m: m.group(1) + b" 'sha256-" + digest + b"'", page, count=1)
 
 

@@ -77,7 +77,8 @@ def test_args_as_before_with_the_same_values(kb):
 def test_the_args_example_of_an_old_daily_nk_address(kb):
     """CONTRIBUTING's ARGS example, an `&` in the URL: the shell that make starts used to split it there."""
     result = shell(kb, """make new-source ARGS='--url https://www.dailynk.com/english/read.php?num=1&cat=2 """
-                       """--outlet asiapress --title "The headline as published" --date 2020-11 --authors "KIM Ji-hoon; Jane Smith"'""")
+                       """--outlet asiapress --title "The headline as published" --date 2020-11 """
+                       """--authors "KIM Ji-hoon; Jane Smith"'""")
     assert result.returncode == 0, result.stderr
     page = kb.read("docs/sources/asiapress-2020-11-headline-published.md")
     assert 'url: "https://www.dailynk.com/english/read.php?num=1&cat=2"' in page

@@ -110,3 +110,21 @@ def test_serve_reloads_after_an_edit_and_keeps_answering_through_a_content_probl
     assert output.count("Reloading browsers") >= 3, output
     assert "Traceback" not in output
 
+
+
+def test_only_the_script_the_server_appended_is_allowed(site):
+    """The same text as a script anywhere else in the page (say, written in the content) gets no hash."""
+    from properdocs.livereload import _SCRIPT_TEMPLATE
+    from serve_hook import _allow_live_reload
+
+    page = (site / "index.html").read_bytes()
+    script = b"<script>" + _SCRIPT_TEMPLATE.substitute(epoch=1, request_id=2).encode() + b"</script>"
+    in_content = page.replace(b'<article class="md-content__inner md-typeset">',
+                              b'<article class="md-content__inner md-typeset">' + script, 1)
+    assert in_content != page
+    assert _allow_live_reload(in_content) == in_content
+    end = page.rindex(b"</body>")
+    appended = page[:end] + script + page[end:]
+    policy = policy_of(_allow_live_reload(appended).decode())["script-src"]
+    expected = policy_of(page.decode())["script-src"] + [sha256(_SCRIPT_TEMPLATE.substitute(epoch=1, request_id=2))]
+    assert sorted(policy) == sorted(expected)
