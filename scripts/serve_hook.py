@@ -28,6 +28,7 @@ import traceback
 from pathlib import Path
 
 from build_site import replace_folder  # scripts/build_site.py, beside this file
+from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority, get_plugin_logger
 
 log = get_plugin_logger("serve")
@@ -83,9 +84,10 @@ def _rebuild(builder):
         logging.getLogger("properdocs").addHandler(errors)
         try:
             builder()
-        except Exception as error:  # the engine's Abort, a plugin's error, a crash in the code
-            if not errors.lines:  # a crash: nothing was reported, the traceback says where
+        except Exception as error:  # the engine's Abort (content problems, a plugin's error), or a crash
+            if not isinstance(error, Abort):  # a bug in the code: its traceback says where
                 traceback.print_exc()
+            if not errors.lines:
                 errors.lines.append(f"{type(error).__name__}: {error}")
             if _state["staging"] is not None:
                 shutil.rmtree(_state["staging"], ignore_errors=True)

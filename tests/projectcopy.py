@@ -41,3 +41,9 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def add_hook(project: Path, code: str) -> None:
+    """One more hook module in the copy's mkdocs.yml (to crash or stall a build on purpose)."""
+    (project / "scripts" / "test_hook.py").write_text(code, encoding="utf-8")
+    edit(project / "mkdocs.yml", "  - scripts/csp_hook.py\n", "  - scripts/csp_hook.py\n  - scripts/test_hook.py\n")

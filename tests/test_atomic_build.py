@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from kbtest import ROOT
-from projectcopy import copy_project, edit, tree_digest
+from projectcopy import add_hook, copy_project, edit, tree_digest
 
 BUILD_SITE = ROOT / "scripts" / "build_site.py"
 SOURCE = "docs/sources/asiapress-2025-06-hyesan-missing.md"
@@ -28,12 +28,6 @@ def build(project: Path, **popen) -> subprocess.CompletedProcess:
 
 def leftovers(project: Path) -> list[str]:
     return sorted(p.name for p in project.iterdir() if p.name.startswith(".site."))
-
-
-def add_hook(project: Path, code: str) -> None:
-    """One more hook module in the copy's mkdocs.yml (to crash or stall a build on purpose)."""
-    (project / "scripts" / "test_hook.py").write_text(code, encoding="utf-8")
-    edit(project / "mkdocs.yml", "  - scripts/csp_hook.py\n", "  - scripts/csp_hook.py\n  - scripts/test_hook.py\n")
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ built page allows exactly the hashes of its own inline scripts."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import signal
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from projectcopy import copy_project, edit
+from projectcopy import add_hook, copy_project, edit
 
 from .browserkit import LOCAL_HOST, _free_port, _wait_for_port, browsing
 from .test_csp import executable_inline_scripts, policy_of, sha256
@@ -30,12 +31,10 @@ EDITED = "ASIAPRESS reported in June 2025 (edited while serving) that repeated m
 RELOAD_TIMEOUT = 60
 
 
-@pytest.fixture
-def served(tmp_path) -> Iterator[tuple[Path, str, Path]]:
-    """A copy of the project under `properdocs serve` on a free port: (copy, base URL, log file)."""
-    project = copy_project(tmp_path / "kb")
+@contextlib.contextmanager
+def serving(project: Path, log: Path) -> Iterator[str]:
+    """`properdocs serve` (`make serve`) on the copy, on a free port; yields the base URL."""
     port = _free_port()
-    log = tmp_path / "serve.log"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project / "scripts")}
     with log.open("w") as out:
         server = subprocess.Popen(
@@ -44,7 +43,7 @@ def served(tmp_path) -> Iterator[tuple[Path, str, Path]]:
         )
     try:
         _wait_for_port(port, server, timeout=120)
-        yield project, f"http://{LOCAL_HOST}:{port}", log
+        yield f"http://{LOCAL_HOST}:{port}"
     finally:
         server.send_signal(signal.SIGINT)  # Ctrl-C: the server removes its folders
         try:
@@ -52,6 +51,15 @@ def served(tmp_path) -> Iterator[tuple[Path, str, Path]]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture
+def served(tmp_path) -> Iterator[tuple[Path, str, Path]]:
+    """A copy of the project under serve: (copy, base URL, log file)."""
+    project = copy_project(tmp_path / "kb")
+    log = tmp_path / "serve.log"
+    with serving(project, log) as base_url:
+        yield project, base_url, log
 
 
 def answer(url: str, timeout: float = 10) -> tuple[int, str]:
@@ -128,3 +136,33 @@ def test_only_the_script_the_server_appended_is_allowed(site):
     policy = policy_of(_allow_live_reload(appended).decode())["script-src"]
     expected = policy_of(page.decode())["script-src"] + [sha256(_SCRIPT_TEMPLATE.substitute(epoch=1, request_id=2))]
     assert sorted(policy) == sorted(expected)
+
+
+def served_when(url: str, condition, timeout: float = RELOAD_TIMEOUT) -> str:
+    """The page's text (entities decoded) once `condition(text)` holds; every request must answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, text = answer(url)
+        assert status == 200
+        text = html.unescape(text)
+        if condition(text):
+            return text
+        assert time.monotonic() < deadline, text[-3000:]
+        time.sleep(0.5)
+
+
+def test_a_rebuild_that_crashes_once_its_pages_are_written_leaves_the_last_good_site(tmp_path):
+    """Rebuilds go to a folder beside the served one: pages of a build that then failed are never served."""
+    project = copy_project(tmp_path / "kb")
+    crashing = SUMMARY.replace("June 2025", "June 2025 (crash)")
+    # A crash in the code, after every page is written, whenever the summary says "(crash)".
+    add_hook(project, "import pathlib\n\ndef on_post_build(config):\n"
+                      f"    if '(crash)' in pathlib.Path({str(project / SOURCE)!r}).read_text():\n"
+                      "        raise RuntimeError('a crash once every page is written')\n")
+    with serving(project, tmp_path / "serve.log") as base_url:
+        edit(project / SOURCE, SUMMARY, crashing)
+        text = served_when(base_url + PAGE, lambda text: 'id="kb-serve-problems"' in text)
+        assert "RuntimeError: a crash once every page is written" in text
+        assert "(crash)" not in text and SUMMARY in text  # the last good page, not the crashed build's
+        edit(project / SOURCE, crashing, EDITED)
+        served_when(base_url + PAGE, lambda text: 'id="kb-serve-problems"' not in text and "(edited while serving)" in text)
