@@ -38,7 +38,7 @@ AT_FDCWD = -100
 def replaced_on_success(target: Path) -> Iterator[Path]:
     """A new empty folder beside `target`; when the block ends without an exception it replaces
     `target`, else it is removed and `target` is untouched."""
-    target = Path(os.path.abspath(target))
+    target = Path(os.path.realpath(target))  # a site/ that links elsewhere: what it points to is replaced
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
