@@ -108,7 +108,8 @@ def arguments_from_make(environ: dict[str, str]) -> list[str] | str:
     for name, option in MAKE_VALUES.items():
         if value := environ.get(f"KB_NEW_SOURCE_{name}", ""):
             options.append(f"--{option}={value}")  # `=`: a value starting with '-' stays a value
-    options += [f"--{option}" for name, option in MAKE_FLAGS.items() if environ.get(f"KB_NEW_SOURCE_{name}", "")]
+    options += [f"--{option}" for name, option in MAKE_FLAGS.items()
+                if environ.get(f"KB_NEW_SOURCE_{name}", "").strip().lower() not in ("", "0", "no", "false")]
     return options
 
 
