@@ -31,6 +31,7 @@ from kb import build  # noqa: E402
 from kb.dates import build_date as _build_date  # noqa: E402 - shared with the PDF (scripts/pdf.py)
 from kb.paths import organization_path, place_path, source_path, topic_path  # noqa: E402
 from kb.render import TEMPLATE_CACHE, Renderer, backlinks, markdown_links, page_title  # noqa: E402
+from kb.symlinks import symlink_problems  # noqa: E402
 from pagefind_index import SearchIndex  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -50,6 +51,11 @@ def on_config(config):
     if unfinished is not None:
         unfinished.close()
     TEMPLATE_CACHE.keep_under(root)
+    # Links that loop or leave the repository stop the build before anything follows them.
+    if links := symlink_problems(root):
+        for problem in links:
+            log.error(str(problem))
+        raise PluginError(f"{len(links)} symbolic link(s), listed above: remove them and build again.")
     result = build(root)
     for problem in result.problems:
         (log.error if problem.severity == "error" else log.warning)(str(problem))

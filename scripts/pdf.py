@@ -33,7 +33,8 @@ def build_site(config: Path, site_dir: Path) -> None:
     """The strict build, told (KB_PDF) that a PDF will sit beside it, so pages link to it."""
     pdf = f"pdf/{project_name(config.parent)}.pdf"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts"), "KB_PDF": pdf}
-    result = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
+    # scripts/build_site.py: site_dir is replaced only when the strict build succeeded.
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_site.py"), "-f", str(config), "-d", str(site_dir)],
                             env=env, cwd=config.parent)
     if result.returncode:
         raise SystemExit("the strict build failed (above): fix it, then run `make pdf` again")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -26,10 +28,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new-source":
         from .new_source import run
 
+        from_make = arguments_from_make(os.environ)
+        if isinstance(from_make, str):
+            print(f"new-source: {from_make}", file=sys.stderr)
+            return 1
+        if from_make:  # `make new-source URL=... TITLE=...` or ARGS=...: after the command line's own
+            args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), *from_make])
         return run(args)
     from . import build
     from .render import TEMPLATE_CACHE
+    from .symlinks import symlink_problems
 
+    links = symlink_problems(args.root)  # a link that loops or leaves the repository: nothing follows it
+    if links:
+        for problem in links:
+            print(problem, file=sys.stderr)
+        print(f"{len(links)} problem{'s' if len(links) != 1 else ''} found; nothing was checked further.", file=sys.stderr)
+        return 1
     TEMPLATE_CACHE.keep_under(args.root)
     result = build(args.root)
     for problem in result.problems:
@@ -63,6 +78,30 @@ def _new_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--slug", help="the slug to use instead of the one made from outlet, date and title")
     parser.add_argument("--accessed", help="the date you read the article (default: today)")
     parser.add_argument("--no-input", action="store_true", help="never ask: report what is missing and stop")
+
+
+#: `make new-source NAME=value` -> the option it gives (the Makefile passes each as KB_NEW_SOURCE_NAME).
+MAKE_VALUES = {name: name.lower().replace("_", "-") for name in
+               ["URL", "OUTLET", "TITLE", "DATE", "AUTHORS", "TRANSLATORS", "LANGUAGE", "ACCESSED", "SLUG", "BIBTEX"]}
+MAKE_FLAGS = {"TITLE_IS_OURS": "title-is-ours", "NO_INPUT": "no-input"}
+
+
+def arguments_from_make(environ: dict[str, str]) -> list[str] | str:
+    """The options `make new-source` was given, as the contributor typed them: the Makefile hands
+    each value over untouched (never expanded by make, never read by a shell), so `&`, `#`, `$`,
+    backticks and quotes in a URL or title are kept. ARGS is split as a shell would split it
+    (quotes group words) but nothing in it is run. A string: the one problem, e.g. an open quote."""
+    try:
+        options = shlex.split(environ.get("KB_NEW_SOURCE_ARGS", ""))
+    except ValueError as error:
+        return (f"ARGS: {str(error).lower()}: close the quote, or give each value on its own, "
+                "e.g. make new-source TITLE='The headline' (see CONTRIBUTING.md)")
+    for name, option in MAKE_VALUES.items():
+        if value := environ.get(f"KB_NEW_SOURCE_{name}", ""):
+            options.append(f"--{option}={value}")  # `=`: a value starting with '-' stays a value
+    options += [f"--{option}" for name, option in MAKE_FLAGS.items()
+                if environ.get(f"KB_NEW_SOURCE_{name}", "").strip().lower() not in ("", "0", "no", "false")]
+    return options
 
 
 #: In a folder `generate` writes to: the pages it wrote there, one path a line. The next run
