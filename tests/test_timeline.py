@@ -90,7 +90,7 @@ def test_a_figure_with_many_sources_has_a_row_per_outlet(seed, monkeypatch):
     by_source = svg_of(seed.renderer().pages()["timeline.md"])
     assert len(row_labels(by_source)) == len(sources)
     assert by_source.get("aria-label").endswith("one row per source")
-    monkeypatch.setattr(render, "FIGURE_ROWS", len(sources) - 1)
+    monkeypatch.setattr(render.timeline_pages, "FIGURE_ROWS", len(sources) - 1)  # where the renderer reads it
     by_outlet = svg_of(seed.renderer().pages()["timeline.md"])
     assert row_labels(by_outlet) == outlets
     assert by_outlet.get("aria-label").endswith("one row per outlet")
