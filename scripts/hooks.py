@@ -75,7 +75,11 @@ def on_config(config):
 
 def on_files(files: Files, config) -> Files:
     result = _state["build"]
-    renderer = result.renderer(use_directory_urls=config.use_directory_urls, defer_html=True)
+    try:  # the page limit of long lists: `extra: kb: page_claims: N` (or KB_PAGE_CLAIMS)
+        renderer = result.renderer(use_directory_urls=config.use_directory_urls, defer_html=True,
+                                   page_claims=(config.extra.get("kb") or {}).get("page_claims"))
+    except ValueError as error:
+        raise PluginError(f"{config.config_file_path}: {error}") from None
     _reuse_references_for_bibtex(config, renderer.references())
     # The source pages are composed by two processes (`kb.parallel`): a child starts on them
     # while this one renders the other pages and writes the downloads. Not past COMPOSE_ALONE_MB:

@@ -59,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     # What was loaded lives to the end: the cycle collector need not walk it again and again
     # while the pages are rendered (0.15 s at 1,000 sources), nor touch it in the child process.
     gc.freeze()
-    return write_pages(result.renderer(), args.out, args.root)
+    try:
+        renderer = result.renderer()
+    except ValueError as error:  # a page limit (KB_PAGE_CLAIMS) that is not a number
+        print(error, file=sys.stderr)
+        return 1
+    return write_pages(renderer, args.out, args.root)
 
 
 def _new_source_arguments(parser: argparse.ArgumentParser) -> None:

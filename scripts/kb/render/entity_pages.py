@@ -1,4 +1,6 @@
-"""The page of each topic, place and organization: what the sources say about it."""
+"""The page of each topic, place and organization: what the sources say about it. Past
+`Renderer.page_claims` claims, the page shows an overview (counts, a chart, the latest and the
+most corroborated claims) and each year's claims get a page of their own (`listings`)."""
 
 from __future__ import annotations
 
@@ -6,31 +8,66 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from ..derive import ClaimRef
 from ..paths import organization_path, place_path, topic_path
+from .labels import _by_year
+from .listings import moved_note, neighbours, overview, split_listing
 
 if TYPE_CHECKING:
     from .renderer import Renderer
 
-
-def topic_page_makers(r: Renderer) -> list[tuple[str, Callable[[], str]]]:
-    d = r.derived
-    return [(topic_path(slug), partial(
-        r.render, "topic.md.j2", topic_path(slug), topic=topic, claims=d.by_topic.get(slug, []),
-        sources=d.sources_by_topic.get(slug, []), related=d.related_topics.get(slug, []),
-    )) for slug, topic in r.kb.topics.items()]
+Makers = list[tuple[str, Callable[[], str]]]
 
 
-def place_page_makers(r: Renderer) -> list[tuple[str, Callable[[], str]]]:
-    d = r.derived
-    return [(place_path(slug), partial(
-        r.render, "place.md.j2", place_path(slug), place=place, claims=d.by_place.get(slug, []),
-        sources=d.sources_by_place.get(slug, []), children=d.places_within.get(slug, []),
-    )) for slug, place in r.kb.places.items()]
+def topic_page_makers(r: Renderer) -> Makers:
+    d, makers = r.derived, []
+    for slug, topic in r.kb.topics.items():
+        makers += _entity_pages(r, topic_path(slug), "topic.md.j2", topic.title, d.by_topic.get(slug, []),
+                                {"topic": slug}, topic=topic, sources=d.sources_by_topic.get(slug, []),
+                                related=d.related_topics.get(slug, []))
+    return makers
 
 
-def organization_page_makers(r: Renderer) -> list[tuple[str, Callable[[], str]]]:
-    d = r.derived
-    return [(organization_path(slug), partial(
-        r.render, "organization.md.j2", organization_path(slug), org=org, claims=d.by_organization.get(slug, []),
-        sources=d.sources_by_organization.get(slug, []),
-    )) for slug, org in r.kb.organizations.items()]
+def place_page_makers(r: Renderer) -> Makers:
+    d, makers = r.derived, []
+    for slug, place in r.kb.places.items():
+        makers += _entity_pages(r, place_path(slug), "place.md.j2", place.name, d.by_place.get(slug, []),
+                                {"place": slug}, place=place, sources=d.sources_by_place.get(slug, []),
+                                children=d.places_within.get(slug, []))
+    return makers
+
+
+def organization_page_makers(r: Renderer) -> Makers:
+    d, makers = r.derived, []
+    for slug, org in r.kb.organizations.items():
+        makers += _entity_pages(r, organization_path(slug), "organization.md.j2", org.name,
+                                d.by_organization.get(slug, []), {"org": slug}, org=org,
+                                sources=d.sources_by_organization.get(slug, []))
+    return makers
+
+
+def _entity_pages(r: Renderer, path: str, template: str, title: str, claims: list[ClaimRef],
+                  filters: dict[str, str], **context: object) -> Makers:
+    """The page itself, and when its claims are too many for it, a page per year (and part)."""
+    if len(claims) <= r.page_claims:
+        return [(path, partial(_render_entity, r, template, path, claims, None, filters, context))]
+    pages = split_listing(path[:-3], _by_year(claims), r.page_claims)
+    makers = [(path, partial(_render_entity, r, template, path, claims, pages, filters, context))]
+    for page, previous, following in neighbours(pages):
+        makers.append((page.path, partial(
+            r.render, "claims_page.md.j2", page.path, page=page, previous=previous, next=following,
+            owner_title=title, owner_path=path, group_pages=[p for p in pages if p.group == page.group],
+            moved=moved_note(r, page.path), explorer=r.explorer_link(page.path, _of_year(filters, page.group)),
+        )))
+    return makers
+
+
+def _render_entity(r: Renderer, template: str, path: str, claims: list[ClaimRef], pages, filters, context) -> str:
+    listing = overview(r, path, pages, claims) if pages else None
+    return r.render(template, path, claims=claims, listing=listing, moved=moved_note(r, path) if pages else "",
+                    explorer=r.explorer_link(path, filters), **context)
+
+
+def _of_year(filters: dict[str, str], group: str) -> dict[str, str]:
+    """The explorer's filters for one year's page ('Undated' has no event date to filter by)."""
+    return filters if group == "Undated" else {**filters, "event_from": group, "event_to": group}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -18,6 +19,8 @@ from ..derive import ClaimRef, Derived
 from ..model import EVIDENCE_LABELS, Claim, KnowledgeBase
 from ..paths import (
     BIBLIOGRAPHY,
+    EXPLORER,
+    page_claims_limit,
     organization_path,
     place_path,
     source_path,
@@ -33,6 +36,12 @@ from .labels import _by_year, _language, byline, source_label
 from .links import _link, _sources_folder, html_link, html_url
 from .template_cache import TEMPLATE_CACHE
 from .timeline_pages import year_page_makers
+
+
+def list_anchor(ref: ClaimRef) -> str:
+    """A claim's id on a list page: `claim-<source slug>--<claim id>` (a slug never holds '--'),
+    so docs/assets/kb-moved.js can send a link to a claim no longer on the page to its source page."""
+    return f"claim-{ref.page.slug}--{ref.claim.id}"
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -54,8 +63,12 @@ class Renderer(DeferredHtml):
     """Holds the Jinja environment and the derived indexes; one per build."""
 
     def __init__(self, kb: KnowledgeBase, derived: Derived, use_directory_urls: bool = True,
-                 defer_html: bool = False, bibtex: BibTeX | None = None):
+                 defer_html: bool = False, bibtex: BibTeX | None = None, page_claims: int | None = None):
         self.kb = kb
+        #: At most this many claims (sources, references) on one page: see `paths.DEFAULT_PAGE_CLAIMS`.
+        self.page_claims = page_claims_limit(page_claims)
+        #: The paths of the generated pages (known once `generated_page_makers` has listed them).
+        self.generated_paths: set[str] = set()
         #: The BibTeX files, whose references a child process may be formatting (`kb.build`).
         self._bibtex = bibtex
         self.derived = derived
@@ -80,7 +93,7 @@ class Renderer(DeferredHtml):
         self.env.globals["claim_links"] = self.claim_links
         self._claim_html: dict[str, bytes] = {}
         #: {year: its dated claims, in event order} when the years have timeline pages of their own, else empty.
-        self.timeline_years = dict(_by_year(derived.timeline)) if timeline_page_years(kb) else {}
+        self.timeline_years = dict(_by_year(derived.timeline)) if timeline_page_years(kb, self.page_claims) else {}
         #: {page: pages it links to with `page_link`}: links in raw HTML that count as backlinks.
         self.html_links: dict[str, set[str]] = {}
         self.env.globals.update(
@@ -105,10 +118,14 @@ class Renderer(DeferredHtml):
         # After the globals: a template's module keeps the globals it was first made with.
         self._claim_block = self.env.get_template("_macros.md.j2").module.claim_block
 
-    def claims_html(self, refs: list[ClaimRef], here: str) -> str:
+    def claims_html(self, refs: list[ClaimRef], here: str, anchored: bool = True) -> str:
         """The blocks of a list of claims, one after another (a loop in Python: the timeline
-        alone holds every claim, and a Jinja loop calling back into Python cost twice as much)."""
-        return "".join(self.claim_html(ref, here) + "\n" for ref in refs)
+        alone holds every claim, and a Jinja loop calling back into Python cost twice as much).
+        `anchored`: each block has an id (`list_anchor`), for a list that holds each claim once."""
+        if not anchored:
+            return "".join(self.claim_html(ref, here) + "\n" for ref in refs)
+        return "".join(self.claim_html(ref, here).replace('<div class="kb-claim"', f'<div class="kb-claim" id="{list_anchor(ref)}"', 1)
+                       + "\n" for ref in refs)
 
     def claim_html(self, ref: ClaimRef, here: str) -> str:
         """A claim's block on a list page, rendered once rather than once per page: a claim
@@ -149,6 +166,12 @@ class Renderer(DeferredHtml):
                                              for s in claim.organizations]))
         return " · ".join(f"{label}: {', '.join(links)}" for label, links in groups)
 
+    def explorer_link(self, here: str, filters: dict[str, str]) -> str | None:
+        """The claim explorer with these filters set (`?topic=<slug>`...), if the site has one."""
+        if EXPLORER not in self.generated_paths:
+            return None
+        return self.href(here, EXPLORER) + "?" + urlencode(filters)
+
     def references(self) -> dict[str, str]:
         """Every BibTeX entry formatted once per build (pybtex plain style, like the footnotes)."""
         if not hasattr(self, "_references"):
@@ -177,9 +200,10 @@ class Renderer(DeferredHtml):
         or shared between processes (`python -m kb generate`)."""
         self.deferred = {}
         makers = [maker for page_kind in PAGE_KINDS for maker in page_kind(self)]
+        self.generated_paths = {path for path, _ in makers}
         # The bibliography last: of these pages only it needs the references, which a child
         # process may still be formatting while the pages before it are written.
-        makers.sort(key=lambda maker: maker[0] == BIBLIOGRAPHY)
+        makers.sort(key=lambda maker: maker[0] == BIBLIOGRAPHY or maker[0].startswith("bibliography/"))
         return makers
 
     def source_page(self, slug: str, body: str | None = None) -> str:
@@ -222,7 +246,11 @@ class Renderer(DeferredHtml):
                             key="nkbs-" + (re.sub(r"[^a-z0-9]+", "-", path[:-3].lower()).strip("-") or "home"))
 
     def backlinks_block(self, path: str, linking: list[tuple[str, str]]) -> str:
-        return self.render("backlinks.html.j2", path, linking=linking)
+        """'Pages that link here', at most `page_claims` of them (at 10,000 sources thousands of
+        source pages link to a topic): the other pages first, then source pages, and a count of
+        the rest, which are linked from the claims listed on the page (or its pages by year)."""
+        shown = sorted(linking, key=lambda link: (link[0].startswith("sources/"), link[0]))[:self.page_claims]
+        return self.render("backlinks.html.j2", path, linking=shown, more=len(linking) - len(shown))
 
     def abbreviations(self) -> str:
         """Markdown abbreviation definitions for the short names of organizations (tooltips)."""

@@ -12,6 +12,7 @@ from ..derive import ClaimRef
 from ..paths import source_path, timeline_year_path
 from .labels import source_label
 from .links import html_link
+from .listings import ListingPage, moved_note, neighbours, split_listing
 
 if TYPE_CHECKING:
     from .renderer import Renderer
@@ -21,17 +22,24 @@ if TYPE_CHECKING:
 FIGURE_ROWS = 30
 
 
+def timeline_pages(r: Renderer) -> list[ListingPage]:
+    """The timeline's pages of a year (and numbered parts of a year still too long for one)."""
+    return split_listing("timeline", list(r.timeline_years.items()), r.page_claims)
+
+
 def year_page_makers(r: Renderer) -> list[tuple[str, Callable[[], str]]]:
-    years = list(r.timeline_years)
-    return [(timeline_year_path(year), partial(
-        _year_page, r, year,
-        previous=years[index - 1] if index else None, next=years[index + 1] if index + 1 < len(years) else None,
-    )) for index, year in enumerate(years)]
+    pages = timeline_pages(r)
+    return [(page.path, partial(_year_page, r, page, previous, following, [p for p in pages if p.group == page.group]))
+            for page, previous, following in neighbours(pages)]
 
 
-def _year_page(r: Renderer, year: str, **neighbours: object) -> str:
-    path, refs = timeline_year_path(year), r.timeline_years[year]
-    return r.render("timeline_year.md.j2", path, year=year, refs=refs, figure=timeline_svg(r, path, refs), **neighbours)
+def _year_page(r: Renderer, page: ListingPage, previous: ListingPage | None, following: ListingPage | None,
+               group_pages: list[ListingPage]) -> str:
+    split = len(group_pages) > 1
+    return r.render("timeline_year.md.j2", page.path, page=page, year=page.group, refs=page.items,
+                    figure=timeline_svg(r, page.path, page.items), previous=previous, next=following,
+                    group_pages=group_pages, moved=moved_note(r, page.path) if split else "",
+                    explorer=r.explorer_link(page.path, {"event_from": page.group, "event_to": page.group}))
 
 
 def timeline_svg(r: Renderer, here: str, refs: list[ClaimRef] | None = None) -> str:
