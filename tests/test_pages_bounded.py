@@ -147,3 +147,17 @@ def test_a_page_limit_that_is_not_a_number_is_one_line(tmp_path):
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert "KB_PAGE_CLAIMS" in run.stderr and "'many'" in run.stderr and "e.g. 150" in run.stderr
+
+
+def test_the_pdf_still_prints_every_claim_from_the_pages_by_year(paged):
+    """scripts/pdf.py takes every page of the site: the year pages bring every claim in."""
+    import pdf
+
+    site, result = paged
+    document = pdf.collect(site, jobs=1)
+    lines = {page.path: page.html.count('class="kb-print-claim"') for page in document.pages}
+    assert sum(n for path, n in lines.items() if path.startswith("timeline/")) == len(result.derived.timeline)
+    for slug, refs in result.derived.by_topic.items():
+        if len(refs) > LIMIT:
+            by_year = sum(n for path, n in lines.items() if path.startswith(f"topics/{slug}/") and path != f"topics/{slug}/")
+            assert by_year == len(refs), f"topics/{slug}/: every claim printed once on its pages by year"
