@@ -161,3 +161,19 @@ def test_the_pdf_still_prints_every_claim_from_the_pages_by_year(paged):
         if len(refs) > LIMIT:
             by_year = sum(n for path, n in lines.items() if path.startswith(f"topics/{slug}/") and path != f"topics/{slug}/")
             assert by_year == len(refs), f"topics/{slug}/: every claim printed once on its pages by year"
+
+
+def test_list_pages_link_into_the_claim_explorer_once_the_site_has_one(monkeypatch):
+    """The explorer is a page kind of its own (kb/explorer.py); until one makes claims/index.md,
+    no page links to it. With it, each page links with its filter set (the shared contract)."""
+    from kb import paths, render
+
+    seed = build(ROOT)
+    assert "claim explorer" not in seed.renderer().pages()["topics/border-security.md"]
+    monkeypatch.setattr(render.renderer, "PAGE_KINDS", [*render.PAGE_KINDS, lambda r: [(paths.EXPLORER, lambda: "# Claims\n")]])
+    monkeypatch.setenv(paths.PAGE_CLAIMS_VARIABLE, "10")
+    pages = seed.renderer().pages()
+    assert '<a href="../../claims/?topic=border-security">' in pages["topics/border-security.md"]
+    assert '<a href="../../claims/?place=hyesan">' in pages["places/hyesan.md"]
+    assert '<a href="../../../claims/?topic=border-security&amp;event_from=2024&amp;event_to=2024">' in pages["topics/border-security/2024.md"]
+    assert '<a href="../../claims/?event_from=2020&amp;event_to=2020">' in pages["timeline/2020.md"]

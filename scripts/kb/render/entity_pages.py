@@ -55,11 +55,17 @@ def _entity_pages(r: Renderer, path: str, template: str, title: str, claims: lis
     makers = [(path, partial(_render_entity, r, template, path, claims, pages, filters, context))]
     for page, previous, following in neighbours(pages):
         makers.append((page.path, partial(
-            r.render, "claims_page.md.j2", page.path, page=page, previous=previous, next=following,
-            owner_title=title, owner_path=path, group_pages=[p for p in pages if p.group == page.group],
-            moved=moved_note(r, page.path), explorer=r.explorer_link(page.path, _of_year(filters, page.group)),
+            _render_part, r, page, previous=previous, next=following, owner_title=title, owner_path=path,
+            group_pages=[p for p in pages if p.group == page.group], filters=_of_year(filters, page.group),
         )))
     return makers
+
+
+def _render_part(r: Renderer, page, filters: dict[str, str], **context: object) -> str:
+    """A page of one year (or part of one) of a split list. The explorer link is made now, not
+    with the maker: whether the site has an explorer is known once every maker is listed."""
+    return r.render("claims_page.md.j2", page.path, page=page, moved=moved_note(r, page.path),
+                    explorer=r.explorer_link(page.path, filters), **context)
 
 
 def _render_entity(r: Renderer, template: str, path: str, claims: list[ClaimRef], pages, filters, context) -> str:
