@@ -177,3 +177,15 @@ def test_list_pages_link_into_the_claim_explorer_once_the_site_has_one(monkeypat
     assert '<a href="../../claims/?place=hyesan">' in pages["places/hyesan.md"]
     assert '<a href="../../../claims/?topic=border-security&amp;event_from=2024&amp;event_to=2024">' in pages["topics/border-security/2024.md"]
     assert '<a href="../../claims/?event_from=2020&amp;event_to=2020">' in pages["timeline/2020.md"]
+
+
+def test_the_checks_know_every_split_page_before_rendering(monkeypatch):
+    """`paths.generated_paths` (a hand-written page must not take a generated page's place)
+    lists exactly the pages the renderer writes, split ones included."""
+    from kb import paths
+
+    monkeypatch.setenv(paths.PAGE_CLAIMS_VARIABLE, "5")
+    seed = build(ROOT)
+    written = set(seed.renderer().pages())
+    assert any(path.count("/") == 3 for path in written), "some year is split into numbered pages"
+    assert written == paths.generated_paths(seed.kb)

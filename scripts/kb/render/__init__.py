@@ -7,9 +7,11 @@
     labels.py          how sources, languages and years are named
     backlinks.py       which pages link to each page
     renderer.py        the Renderer: the Jinja environment, claim blocks, PAGE_KINDS
-    index_pages.py     topics, sources, places, organizations, timeline, glossary, bibliography
+    listings.py        long lists split by year and into numbered pages (`paths.DEFAULT_PAGE_CLAIMS`)
+    index_pages.py     topics, sources (and by year), places, organizations, timeline, glossary,
+                       bibliography (and its numbered pages)
     timeline_pages.py  the timeline's year pages and figures
-    entity_pages.py    a page per topic, place and organization
+    entity_pages.py    a page per topic, place and organization (and per year, when split)
 """
 
 from .backlinks import backlinks, markdown_links, page_title
