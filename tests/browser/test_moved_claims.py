@@ -8,7 +8,10 @@ an anchor the page has stays put, and no request leaves the site.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -64,3 +67,23 @@ def test_an_anchor_the_page_has_stays(b):
     b.page.wait_for_timeout(300)
     assert b.page.url.endswith(f"topics/border-security/2024/#{anchor}")
     assert not b.recorder.console_errors and not b.recorder.page_errors
+
+
+def test_the_redirects_work_in_the_offline_copy_from_disk(playwright_browser, tmp_path):
+    """The offline zip's site (`make offline`: .html addresses, opened as file://)."""
+    built = subprocess.run([sys.executable, str(ROOT / "scripts" / "offline.py"), "--build-dir", str(tmp_path / "site"),
+                            "--out", str(tmp_path / "offline.zip")], capture_output=True, text=True,
+                           env={**os.environ, "KB_PAGE_CLAIMS": LIMIT, "PYTHONPATH": str(ROOT / "scripts")})
+    assert built.returncode == 0, built.stderr[-4000:]
+    base = (tmp_path / "site").as_uri()
+    page = playwright_browser.new_page()
+    try:
+        page.goto(f"{base}/topics/border-security.html#2024")
+        page.wait_for_url(f"{base}/topics/border-security/2024.html", timeout=5000)
+        anchor = page.eval_on_selector("div.kb-claim[id]", "claim => claim.id")
+        slug, claim = re.fullmatch(r"claim-(.+?)--(.+)", anchor).groups()
+        page.goto(f"{base}/timeline.html")
+        page.goto(f"{base}/topics/border-security.html#{anchor}")
+        page.wait_for_url(f"{base}/sources/{slug}.html#claim-{claim}", timeout=5000)
+    finally:
+        page.close()
