@@ -87,3 +87,15 @@ def test_the_redirects_work_in_the_offline_copy_from_disk(playwright_browser, tm
         page.wait_for_url(f"{base}/sources/{slug}.html#claim-{claim}", timeout=5000)
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path", ["/topics/border-security/", "/topics/border-security/undated/2/",
+                                  "/timeline/", "/timeline/2020/", "/bibliography/2/"])
+def test_split_pages_have_no_serious_accessibility_violations(b, path):
+    """axe-core, as tests/browser/test_accessibility.py runs it on the unsplit pages."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    b.open(path)
+    violations = Axe().run(b.page).response["violations"]
+    serious = [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{path}: {serious}"
