@@ -77,7 +77,11 @@ def on_config(config):
 
 def on_files(files: Files, config) -> Files:
     result = _state["build"]
-    renderer = result.renderer(use_directory_urls=config.use_directory_urls, defer_html=True)
+    try:  # the page limit of long lists: `extra: kb: page_claims: N` (or KB_PAGE_CLAIMS)
+        renderer = result.renderer(use_directory_urls=config.use_directory_urls, defer_html=True,
+                                   page_claims=(config.extra.get("kb") or {}).get("page_claims"))
+    except ValueError as error:
+        raise PluginError(f"{config.config_file_path}: {error}") from None
     _reuse_references_for_bibtex(config, renderer.references())
     generated = renderer.pages()
     for path, content in generated.items():
@@ -181,7 +185,7 @@ def _fill_indexed(html: str, page, config, files) -> str:
 def _collect_for_search(html: str, page, config, files) -> str:
     """Hand the page's text to Pagefind; Material's search then leaves it out of its own index."""
     search: SearchIndex | None = _state.get("search")
-    if search is not None:
+    if search is not None and not (page.meta.get("search") or {}).get("exclude"):  # lists of what is indexed elsewhere
         page.meta["search"] = {"exclude": True}
         names = _state["names"].get(page.file.src_uri, [])
         search.add(page.url, page.title or "", html, config.theme.get("language") or "en", names)

@@ -1,5 +1,5 @@
-"""The timeline as the knowledge base grows: one page while it is short; past
-TIMELINE_PAGE_LIMIT dated claims an overview of the years, and a page for each year.
+"""The timeline as the knowledge base grows: one page while it is short; past the page limit
+(`paths.page_claims_limit()`) of dated claims an overview of the years, and a page for each year.
 
 The rendering tests lower the limit on the seed (23 dated claims, four years); one real strict
 build of a synthetic knowledge base over the real limit checks the pages a reader gets.
@@ -17,7 +17,7 @@ from kb import build, paths, render
 from kbtest import ROOT, article, html, ids_in, resolve, run_build
 
 SVG = "{http://www.w3.org/2000/svg}"
-#: Enough synthetic sources for a few hundred dated claims, past TIMELINE_PAGE_LIMIT.
+#: Enough synthetic sources for a few hundred dated claims, past the default page limit.
 SOURCES_PAST_THE_LIMIT = 80
 
 
@@ -37,14 +37,14 @@ def svg_of(markdown: str) -> ET.Element:
 
 
 def test_a_short_timeline_is_one_page(seed):
-    assert len(seed.derived.timeline) <= paths.TIMELINE_PAGE_LIMIT
+    assert len(seed.derived.timeline) <= paths.page_claims_limit()
     pages = seed.renderer().pages()
     assert not [path for path in pages if path.startswith("timeline/")]
     assert claim_anchors(pages["timeline.md"]) == [ref.anchor for ref in seed.derived.timeline]
 
 
 def test_past_the_limit_each_year_has_a_page_and_the_timeline_page_lists_them(seed, monkeypatch):
-    monkeypatch.setattr(paths, "TIMELINE_PAGE_LIMIT", 5)
+    monkeypatch.setenv(paths.PAGE_CLAIMS_VARIABLE, "10")  # 23 dated claims, at most 8 a year
     timeline = seed.derived.timeline
     years = sorted({ref.claim.date.year for ref in timeline})
     pages = seed.renderer().pages()
@@ -57,7 +57,7 @@ def test_past_the_limit_each_year_has_a_page_and_the_timeline_page_lists_them(se
     assert claim_anchors(overview) == [], "the overview lists years, not claims"
     for year in years:
         count = sum(ref.claim.date.year == year for ref in timeline)
-        assert f"| [{year}](timeline/{year}.md) | {count} |" in overview
+        assert f'| [{year}](timeline/{year}.md){{ data-kb-holds="{year}" }} | {count} |' in overview
     bars = svg_of(overview).findall(f".//{SVG}a")
     assert [bar.get("href") for bar in bars] == [f"{year}/" for year in years], "each bar links to its year"
 
@@ -90,7 +90,7 @@ def test_a_figure_with_many_sources_has_a_row_per_outlet(seed, monkeypatch):
     by_source = svg_of(seed.renderer().pages()["timeline.md"])
     assert len(row_labels(by_source)) == len(sources)
     assert by_source.get("aria-label").endswith("one row per source")
-    monkeypatch.setattr(render, "FIGURE_ROWS", len(sources) - 1)
+    monkeypatch.setattr(render.timeline_pages, "FIGURE_ROWS", len(sources) - 1)  # where the renderer reads it
     by_outlet = svg_of(seed.renderer().pages()["timeline.md"])
     assert row_labels(by_outlet) == outlets
     assert by_outlet.get("aria-label").endswith("one row per outlet")
@@ -102,7 +102,7 @@ def grown_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("grown") / "kb"
     bench.synthesize(root, SOURCES_PAST_THE_LIMIT, places=30, organizations=12, outlets=6)
     result = build(root)
-    assert len(result.derived.timeline) > paths.TIMELINE_PAGE_LIMIT, "enough dated claims to split the timeline"
+    assert len(result.derived.timeline) > paths.page_claims_limit(), "enough dated claims to split the timeline"
     site = root / "site"
     built = run_build(root / "mkdocs.yml", site)
     assert built.returncode == 0, built.stderr[-4000:]

@@ -3,7 +3,7 @@
     kb/load.py     read the source pages, registries and BibTeX (kb/bibtex.py) into a KnowledgeBase
     kb/check.py    the rules between files (slugs that must exist, keys that must resolve...)
     kb/derive.py   the indexes: claims by topic, place, organization and year, backlinks...
-    kb/render.py   the generated pages (Jinja templates in kb/templates/); where each goes: kb/paths.py
+    kb/render/     the generated pages, a module per kind (Jinja templates in kb/templates/); where each goes: kb/paths.py
     kb/pipeline.py `build(root)`: the first three steps; its Renderer does the fourth
 
 The MkDocs hook (`scripts/hooks.py`) and the command line (`python -m kb`) start from `build`.

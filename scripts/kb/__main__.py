@@ -59,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OK: {len(kb.sources)} sources, {claims} claims, {len(kb.topics)} topics, "
               f"{len(kb.places)} places, {len(kb.organizations)} organizations, {len(kb.bib)} BibTeX entries.")
         return 0
-    return write_pages(result.renderer(), args.out, args.root)
+    try:
+        renderer = result.renderer()
+    except ValueError as error:  # a page limit (KB_PAGE_CLAIMS) that is not a number
+        print(error, file=sys.stderr)
+        return 1
+    return write_pages(renderer, args.out, args.root)
 
 
 def _new_source_arguments(parser: argparse.ArgumentParser) -> None:
