@@ -151,10 +151,10 @@ def test_a_page_limit_that_is_not_a_number_is_one_line(tmp_path):
 
 def test_the_pdf_still_prints_every_claim_from_the_pages_by_year(paged):
     """scripts/pdf.py takes every page of the site: the year pages bring every claim in."""
-    import pdf
+    from printing.site import collect
 
     site, result = paged
-    document = pdf.collect(site, jobs=1)
+    document = collect(site, jobs=1)
     lines = {page.path: page.html.count('class="kb-print-claim"') for page in document.pages}
     assert sum(n for path, n in lines.items() if path.startswith("timeline/")) == len(result.derived.timeline)
     for slug, refs in result.derived.by_topic.items():
