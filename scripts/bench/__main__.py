@@ -60,7 +60,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--sizes {args.sizes}: write numbers of sources separated by commas, e.g. --sizes 100,1000")
     if not args.sizes or min(args.sizes) < 1:
         parser.error("--sizes: at least one size, each of one source or more")
-    args.limits = Limits.parse(args.limit)
+    try:
+        args.limits = Limits.parse(args.limit)
+    except ValueError as error:
+        parser.error(str(error))
     args.queries = [q.strip() for q in args.queries.split(",") if q.strip()]
     if not args.queries:
         parser.error("--queries: at least one word to search for")

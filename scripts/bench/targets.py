@@ -40,16 +40,16 @@ class Limits:
 
     @classmethod
     def parse(cls, settings: list[str]) -> Limits:
-        """From NAME=VALUE strings; an unknown name or a value that is not a number is a SystemExit with the names."""
+        """From NAME=VALUE strings; an unknown name or a value that is not a number: a ValueError saying so."""
         limits, names = cls(), [f.name for f in fields(cls)]
         for setting in settings:
             name, _, value = setting.partition("=")
             if name not in names:
-                raise SystemExit(f"--limit {setting}: unknown limit {name!r}; the limits are: {', '.join(names)}")
+                raise ValueError(f"--limit {setting}: unknown limit {name!r}; the limits are: {', '.join(names)}")
             try:
                 setattr(limits, name, float(value))
             except ValueError:
-                raise SystemExit(f"--limit {setting}: {value!r} is not a number (write e.g. --limit {name}=0.5)") from None
+                raise ValueError(f"--limit {setting}: {value!r} is not a number (write e.g. --limit {name}=0.5)") from None
         return limits
 
 
