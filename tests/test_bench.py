@@ -212,3 +212,39 @@ def test_a_tiny_real_run_reports_every_target(chromium, tmp_path):
             assert figure["seconds"] <= figure["from_navigation_s"], figure
         assert all(f["bytes"] > 50_000 and f["heap_bytes"] > 1_000_000 for f in size["reader"]["search"])
         assert size["reader"]["source_first_view_bytes"] > 20_000
+
+
+#: A stand-in for the claim explorer that keeps the shared contract (docs/about/performance.md):
+#: #explorer-results counts its renders in data-renders, facets are fieldsets of checkboxes.
+#: It checks the benchmark's explorer measure until the real /claims/ page exists.
+EXPLORER_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Claims</title>
+<script src="explorer.js" defer></script></head><body>
+<fieldset data-facet="topic"><legend>Topic</legend>
+<label><input type="checkbox" name="topic" value="border-security"> Border security (2)</label></fieldset>
+<p id="explorer-count" aria-live="polite"></p><ol id="explorer-results" data-renders="0"></ol></body></html>"""
+EXPLORER_SCRIPT = """const claims = [{text: "A", topic: "border-security"}, {text: "B", topic: "other"}];
+const results = document.getElementById("explorer-results");
+function render() {
+  const topics = [...document.querySelectorAll("input[name=topic]:checked")].map(box => box.value);
+  const shown = claims.filter(claim => !topics.length || topics.includes(claim.topic));
+  results.replaceChildren(...shown.map(claim => Object.assign(document.createElement("li"), {textContent: claim.text})));
+  document.getElementById("explorer-count").textContent = shown.length + " claims";
+  results.dataset.renders = String(Number(results.dataset.renders) + 1);
+}
+document.addEventListener("change", render);
+render();
+"""
+
+
+@pytest.mark.browser
+def test_the_explorer_measure_follows_the_shared_contract(chromium, tmp_path):
+    from bench import browser as reader
+
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "index.html").write_text(EXPLORER_PAGE, encoding="utf-8")
+    (tmp_path / "claims" / "explorer.js").write_text(EXPLORER_SCRIPT, encoding="utf-8")
+    with reader.chromium() as browser, reader.hosted(tmp_path) as base:
+        figure = reader.explorer(browser, f"{base}/claims/")
+    assert figure.filter_seconds is not None and 0 <= figure.filter_seconds < 5, figure
+    assert 500 < figure.first_view_bytes < 5000, "the page and its script, as sent"
+    assert figure.heap_bytes > 100_000
