@@ -93,7 +93,7 @@ class Probe:
         self.cdp.on("Network.loadingFinished", lambda event: self._finished("page", event))
         self.cdp.on("Target.attachedToTarget", self._attached)
         self.cdp.on("Target.receivedMessageFromTarget", self._from_worker)
-        self.cdp.on("Target.detachedFromTarget", lambda event: event["sessionId"] in self.workers and self.workers.remove(event["sessionId"]))
+        self.cdp.on("Target.detachedFromTarget", self._detached)
         self.cdp.send("Network.enable")
         # Not flattened: the workers' sessions are then reached through this one (Target.sendMessageToTarget).
         self.cdp.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True, "flatten": False})
@@ -108,6 +108,10 @@ class Probe:
             self.worker_scripts.append(event["targetInfo"]["url"])
             self._to_worker(session, "Network.enable")
         self._to_worker(session, "Runtime.runIfWaitingForDebugger")
+
+    def _detached(self, event: dict) -> None:
+        if event["sessionId"] in self.workers:
+            self.workers.remove(event["sessionId"])
 
     def _to_worker(self, session: str, method: str) -> int:
         self._next_id += 1

@@ -88,7 +88,8 @@ def profile(step: str, module_args: list[str], cwd: Path, out: Path) -> str:
     raw = out / f"profile-{step}.prof"
     run = measure([sys.executable, "-m", "cProfile", "-o", str(raw), "-m", *module_args], cwd)
     if run.returncode or not raw.is_file():
-        return f"profiling {step} failed (exit {run.returncode}, {'no' if not raw.is_file() else 'a'} profile written):\n{run.output[-2000:]}"
+        written = "a" if raw.is_file() else "no"
+        return f"profiling {step} failed (exit {run.returncode}, {written} profile written):\n{run.output[-2000:]}"
     text = io.StringIO()
     stats = pstats.Stats(str(raw), stream=text).sort_stats("cumulative")
     stats.print_stats(r"scripts/|mkdocs_bibtex|material|bs4|yaml|jinja2|pydantic", 30)
@@ -101,6 +102,6 @@ def profile(step: str, module_args: list[str], cwd: Path, out: Path) -> str:
 def profile_size(root: Path, work: Path, out: Path) -> str:
     """Profiles of the generation step and of the full build of one knowledge base."""
     generation = profile(f"generate-{root.name}", ["kb", "--root", str(root), "generate", str(work / "profiled")], root, out)
-    build = profile(f"build-{root.name}", ["properdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(work / "profiled-site")],
-                    root, out)
+    build_args = ["properdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(work / "profiled-site")]
+    build = profile(f"build-{root.name}", build_args, root, out)
     return f"## generation step, {root.name}\n{generation}\n## full build, {root.name}\n{build}"

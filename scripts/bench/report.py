@@ -51,8 +51,8 @@ def build_rows(sizes: list[SizeResult], seed: SeedResult | None) -> list[list[st
     rows = [["sources", "pages", "build s", "build CPU s", "build MB", "floor s", "floor CPU s", "floor MB", "build ÷ floor",
              "s/page", "site MB", "HTML/source KB", "offline build s", "PDF s", "PDF MB", "PDF pages"]]
     if seed:
-        rows.append([f"{seed.sources} (seed)", f"{seed.pages:,}", f"{seed.build.seconds}", f"{seed.build.cpu_seconds}", f"{seed.build.peak_mb:.0f}",
-                     *["–"] * 11])
+        rows.append([f"{seed.sources} (seed)", f"{seed.pages:,}", f"{seed.build.seconds}", f"{seed.build.cpu_seconds}",
+                     f"{seed.build.peak_mb:.0f}", *["–"] * 11])
     for r in sizes:
         rows.append([f"{r.sources:,}", f"{r.pages:,}", f"{r.build.seconds}", f"{r.build.cpu_seconds}", f"{r.build.peak_mb:.0f}",
                      f"{r.floor}", f"{r.floor.cpu_seconds}", f"{r.floor.peak_mb:.0f}",
@@ -153,5 +153,8 @@ def _as_dict(result: SizeResult | SeedResult) -> dict:
     for run in ("build", "floor", "pdf", "offline_build"):
         if isinstance(data.get(run), dict):
             data[run].pop("output", None)
-    extras = ("seconds_per_page", "floor_ratio", "first_view_bytes") if isinstance(result, SizeResult) else ("serve_rebuild_median_s", "first_view_bytes")
+    if isinstance(result, SizeResult):
+        extras = ("seconds_per_page", "floor_ratio", "first_view_bytes")
+    else:
+        extras = ("serve_rebuild_median_s", "first_view_bytes")
     return data | {name: getattr(result, name) for name in extras}

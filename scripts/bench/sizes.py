@@ -159,7 +159,8 @@ def measure_seed(work: Path, browser=None, queries: list[str] = reader.QUERIES) 
     page = f"sources/{slugs[0]}/"
     print("[seed] properdocs serve rebuilds", flush=True)
     first_build, rebuilds, reported = measure_serve(root)
-    seed = SeedResult(sources=len(slugs), pages=sum(1 for _ in (root / "site").rglob("*.html")) - 1, build=build, serve_first_build_s=first_build, serve_rebuild_s=rebuilds,
+    pages = sum(1 for _ in (root / "site").rglob("*.html")) - int((root / "site" / "404.html").exists())
+    seed = SeedResult(sources=len(slugs), pages=pages, build=build, serve_first_build_s=first_build, serve_rebuild_s=rebuilds,
                       serve_rebuild_reported_s=reported, first_view_page=page,
                       static_first_view=first_view(root / "site", root / "site" / page / "index.html"),
                       largest=largest_pages(root / "site"))

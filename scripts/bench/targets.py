@@ -98,10 +98,11 @@ def reader_verdicts(name: str, sources: int, figures: ReaderFigures, limits: Lim
         found.append(Verdict(f"{name}: claim explorer", "not measured: no /claims/ page", "SKIP"))
     else:
         found += [
-            judged(f"{name}: claim explorer, first view ≤ {limits.explorer_kb:g} KB transferred", f"{explorer.first_view_bytes / KB:,.0f} KB",
-                   explorer.first_view_bytes <= limits.explorer_kb * KB),
+            judged(f"{name}: claim explorer, first view ≤ {limits.explorer_kb:g} KB transferred",
+                   f"{explorer.first_view_bytes / KB:,.0f} KB", explorer.first_view_bytes <= limits.explorer_kb * KB),
             judged(f"{name}: claim explorer, topic box checked → filtered result ≤ {limits.explorer_filter_s:g} s",
-                   _seconds(explorer.filter_seconds), explorer.filter_seconds is not None and explorer.filter_seconds <= limits.explorer_filter_s),
+                   _seconds(explorer.filter_seconds),
+                   explorer.filter_seconds is not None and explorer.filter_seconds <= limits.explorer_filter_s),
             judged(f"{name}: claim explorer, JS heap ≤ {limits.explorer_heap_mb:g} MB", f"{explorer.heap_bytes / MB:,.1f} MB",
                    explorer.heap_bytes <= limits.explorer_heap_mb * MB),
         ]
@@ -138,11 +139,12 @@ def verdicts(sizes: list[SizeResult], seed: SeedResult | None, limits: Limits) -
                             f"({small.build.seconds} s → {large.build.seconds} s)", growth <= allowed))
     if seed:
         found.append(judged(f"seed: make serve rebuild ≤ {limits.serve_rebuild_s:g} s", f"{seed.serve_rebuild_median_s} s "
-                            f"(median of {', '.join(map(str, seed.serve_rebuild_s))})", seed.serve_rebuild_median_s <= limits.serve_rebuild_s))
+                            f"(median of {', '.join(map(str, seed.serve_rebuild_s))})",
+                            seed.serve_rebuild_median_s <= limits.serve_rebuild_s))
     for name, result in ([("seed", seed)] if seed else []) + [(f"{r.sources:,} sources", r) for r in sizes]:
         how = "transferred, Chromium" if result.reader else "gzipped, read from the HTML"
-        found.append(judged(f"{name}: source page first view ≤ {limits.first_view_kb:g} KB", f"{result.first_view_bytes / KB:,.1f} KB ({how})",
-                            result.first_view_bytes <= limits.first_view_kb * KB))
+        found.append(judged(f"{name}: source page first view ≤ {limits.first_view_kb:g} KB",
+                            f"{result.first_view_bytes / KB:,.1f} KB ({how})", result.first_view_bytes <= limits.first_view_kb * KB))
         if result.reader:
             found += reader_verdicts(name, result.sources, result.reader, limits)
         else:
