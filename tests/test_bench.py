@@ -160,14 +160,17 @@ def run_bench(*args: str, out: Path) -> subprocess.CompletedProcess:
 
 
 def test_a_missed_target_exits_1_with_its_miss_line_and_no_traceback(tmp_path):
-    """A real (tiny) build whose peak memory cannot be under 1 MB: the run says MISS and exits 1."""
-    done = run_bench("--sizes", "2", "--no-seed", "--no-browser", "--limit", "peak_mb=1", out=tmp_path)
+    """A real (tiny) build whose peak memory cannot be under 1 MB: the run says MISS and exits 1.
+    With --profile, the generation and the build are profiled (a missing profile once ended the run in a traceback)."""
+    done = run_bench("--sizes", "2", "--no-seed", "--no-browser", "--limit", "peak_mb=1", "--profile", out=tmp_path)
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
     assert re.search(r"^MISS  2 sources: peak memory of the build ≤ 1 MB: \d+ MB$", done.stdout, re.M), done.stdout[-2000:]
     assert "Traceback" not in done.stdout + done.stderr
     report = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
     assert any(t["status"] == "MISS" and "peak memory" in t["target"] for t in report["targets"])
     assert "| MISS |" in (tmp_path / "bench.md").read_text(encoding="utf-8")
+    for step in ("generate", "build"):
+        assert "function calls" in (tmp_path / f"profile-{step}-kb-2.txt").read_text(encoding="utf-8"), step
 
 
 def test_a_wrong_option_is_one_line_naming_the_fix(tmp_path):

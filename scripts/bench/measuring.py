@@ -86,7 +86,15 @@ def profile(step: str, module_args: list[str], cwd: Path, out: Path) -> str:
     also written to OUT/profile-<step>.txt (and the raw .prof beside it, for snakeviz and the like)."""
     out.mkdir(parents=True, exist_ok=True)
     raw = out / f"profile-{step}.prof"
-    run = measure([sys.executable, "-m", "cProfile", "-o", str(raw), "-m", *module_args], cwd)
+    module, *args = module_args
+    if module == "kb":
+        # `python -m kb` ends with os._exit (a quick exit), which would skip cProfile's writing of the
+        # profile: its main() is called instead, as a function.
+        code = f"import cProfile, kb.__main__ as cli; cProfile.run({f'cli.main({args!r})'!r}, {str(raw)!r})"
+        command = [sys.executable, "-c", code]
+    else:
+        command = [sys.executable, "-m", "cProfile", "-o", str(raw), "-m", *module_args]
+    run = measure(command, cwd)
     if run.returncode or not raw.is_file():
         written = "a" if raw.is_file() else "no"
         return f"profiling {step} failed (exit {run.returncode}, {written} profile written):\n{run.output[-2000:]}"
