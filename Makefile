@@ -62,5 +62,5 @@ pdf: $(STAMP)  ## the whole knowledge base as one PDF in site/pdf/
 offline: $(STAMP)  ## a zip of the site that works from disk (file://)
 	$(BIN)/python scripts/offline.py
 
-bench: $(STAMP)  ## synthetic knowledge bases of 100 and 1,000 sources (ARGS=--sizes 100,1000,10000)
-	$(BIN)/python scripts/bench.py $(ARGS)
+bench: $(STAMP)  ## synthetic knowledge bases of 100 and 1,000 sources, reader figures in Chromium (ARGS=--sizes 100,1000,10000; --help)
+	$(BIN)/python -m bench $(ARGS)
