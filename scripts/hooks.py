@@ -19,6 +19,7 @@ import re
 import shutil
 import sys
 import tempfile
+import zlib
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -109,7 +110,8 @@ def on_files(files: Files, config) -> Files:
     root = Path(config.config_file_path).parent
     _state.update(
         renderer=renderer,
-        sources=sources,
+        sources={path: _pack(markdown) for path, markdown in sources.items()},
+        packed={},
         source_titles={source_path(slug): page.source.title for slug, page in result.kb.sources.items()},
         generated=set(generated),
         backlinks={path: [(p, titles[p]) for p in linkers] for path, linkers in backlinks(outgoing).items()},
@@ -139,7 +141,8 @@ def on_page_read_source(page, config) -> str | None:
     """A source page's Markdown is composed from its front matter, which the core has already
     read and checked; given here, it spares MkDocs parsing the same YAML again (3 % of a build
     at 1,000 sources). None: MkDocs reads the file itself (every other page)."""
-    return _state["sources"].pop(page.file.src_uri, None)  # the page keeps it from here on
+    packed = _state["sources"].pop(page.file.src_uri, None)  # the page keeps it from here on
+    return _unpack(packed) if packed is not None else None
 
 
 @event_priority(100)
@@ -166,7 +169,50 @@ def _append_page_blocks(markdown: str, page, config, files) -> str:
     ]) + "\n"
 
 
-def on_page_context(context, page, config, nav):
+# --- Memory: what the engine would hold to the end of the build --------------------------------
+# The engine renders every page's Markdown to HTML before it writes any page, and keeps each
+# page's Markdown and HTML to the end of the build. At 10,000 sources that made the build's
+# peak 1.3 GB (over the 1 GB a build may take); holding the HTML compressed between the two
+# passes, letting go of the Markdown once rendered and of the HTML once written, and holding the
+# composed source pages compressed until the engine reads them, is what keeps it under (figures
+# in docs/about/performance.md). Nothing else in the build is there for speed or memory alone.
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def _unpack(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8")
+
+
+@event_priority(-100)  # after every other plugin has read the page's Markdown
+def _release_markdown(html: str, page, config, files) -> str:
+    page.markdown = ""  # "" rather than None: None means "not read yet"
+    return html
+
+
+@event_priority(-200)  # the last to see the HTML in the engine's first pass
+def _pack_content(html: str, page, config, files) -> str:
+    _state["packed"][page.file.src_uri] = _pack(html)
+    return ""
+
+
+@event_priority(200)  # before the theme's template and the search plugin read it
+def _unpack_content(context, page, config, nav):
+    packed = _state["packed"].pop(page.file.src_uri, None)
+    if packed is not None:
+        page.content = _unpack(packed)
+    return context
+
+
+@event_priority(-200)  # after every other plugin's on_post_page: the page is about to be written
+def _release_content(output: str, page, config) -> str:
+    page.content = ""
+    return output
+
+
+def _edit_link(context, page, config, nav):
     """Point "Edit this page" of a generated page at the file its content comes from."""
     if config.repo_url and page.file.src_uri in _state.get("generated", ()):
         section = page.file.src_uri.split("/")[0]
@@ -231,8 +277,9 @@ def on_post_template(output: str, template_name: str, config) -> str:
 
 
 on_page_markdown = CombinedEvent(_title_from_front_matter, _append_page_blocks)
-on_page_content = CombinedEvent(_fill_indexed, _collect_for_search)
-on_post_page = CombinedEvent(_fill_deferred, _search_with_pagefind)
+on_page_content = CombinedEvent(_fill_indexed, _collect_for_search, _release_markdown, _pack_content)
+on_page_context = CombinedEvent(_unpack_content, _edit_link)
+on_post_page = CombinedEvent(_fill_deferred, _search_with_pagefind, _release_content)
 
 
 def _give_bibtex_one_file(config) -> None:
