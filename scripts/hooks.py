@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without i
 
 from kb import build  # noqa: E402
 from kb.parallel import Shared  # noqa: E402
+from kb.sanitize import sanitize  # noqa: E402
 from kb.paths import source_path  # noqa: E402
 from kb.render import TEMPLATE_CACHE, ComposedPage, Renderer, backlinks, markdown_links, page_title  # noqa: E402
 
@@ -192,6 +193,12 @@ def _edit_link(context, page, config, nav):
     return context
 
 
+@event_priority(150)  # first: before the project's own HTML is put in and any plugin reads the page
+def _sanitize(html: str, page, config, files) -> str:
+    """Everything Markdown made of contributors' text through the allow-list (`kb.sanitize`)."""
+    return sanitize(html)
+
+
 @event_priority(100)  # before any other plugin reads the page's HTML
 def _fill_indexed(html: str, page, config, files) -> str:
     """Put in the raw HTML that skipped Markdown but belongs in the search index (claims of source pages)."""
@@ -251,7 +258,7 @@ def _return_free_memory_to_the_system() -> None:
 
 
 on_page_markdown = CombinedEvent(_title_from_front_matter, _append_page_blocks)
-on_page_content = CombinedEvent(_fill_indexed, _release_markdown, _pack_content)
+on_page_content = CombinedEvent(_sanitize, _fill_indexed, _release_markdown, _pack_content)
 on_page_context = CombinedEvent(_unpack_content, _edit_link)
 on_post_page = CombinedEvent(_fill_deferred, _release_content)
 
@@ -265,7 +272,7 @@ def _give_bibtex_one_file(config) -> None:
         return
     combined = _scratch() / "sources.bib"
     files = sorted(Path(plugin.config.bib_dir).rglob("*.bib"))
-    combined.write_text("\n".join(f.read_text(encoding="utf-8") for f in files), encoding="utf-8")
+    combined.write_text("\n".join(f.read_text(encoding="utf-8-sig") for f in files), encoding="utf-8")
     plugin.config.bib_file, plugin.config.bib_dir = str(combined), None
 
 
