@@ -40,12 +40,14 @@ BROKEN_FILES = [
     (
         "wrong-type-list",
         [(S, "authors: [HONG Mari]", "authors: HONG Mari")],
-        [f"{S}:5: authors: wrong type: input should be a valid list (got str 'HONG Mari')"],
+        [f"{S}:5: authors: wrong type: input should be a valid list (got str 'HONG Mari'): "
+         'write a list in brackets, e.g. authors: ["A", "B"] (or [] for none)'],
     ),
     (
         "wrong-type-bool",
         [(S, "title_is_ours: true", "title_is_ours: maybe")],
-        [f"{S}:3: title_is_ours: wrong type: input should be a valid boolean, unable to interpret input (got str 'maybe')"],
+        [f"{S}:3: title_is_ours: wrong type: input should be a valid boolean, unable to interpret input (got str 'maybe'): "
+         "write true or false"],
     ),
     (
         "not-allowed-value",
@@ -240,7 +242,7 @@ def test_duplicate_bibtex_key_in_one_file(tmp_path):
 
 def test_bibtex_key_mkdocs_bibtex_cannot_read(tmp_path):
     kb = make_kb(tmp_path)
-    kb.write("bib/other.bib", "@misc{nk:2022,\n  title = {Other}\n}\n")
+    kb.write("bib/other.bib", "@misc{nk:2022,\n  title = {Other},\n  year = {2022}\n}\n")
     assert kb.problems() == [
         "bib/other.bib:1: nk:2022: BibTeX key 'nk:2022' is not valid: use letters, digits, '_' and '-' only, then a comma"
     ]

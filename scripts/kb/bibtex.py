@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from .files import read_ahead, read_text
 from .parallel import Background
 from .problems import Problem
+from .urls import doi_problem, url_problem
 
 if TYPE_CHECKING:
     from pybtex.database import BibliographyData
@@ -114,11 +115,13 @@ def load_bib(root: Path) -> LoadedBib:
                 other = entries[key]
                 problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is defined twice (also {other.path}:{other.line}): keep one"))
                 continue
+            fields = {k.lower(): str(v) for k, v in entry.fields.items()}
+            problems.extend(Problem(rel, line, f"{key}.{name}", message) for name, message in _link_field_problems(fields))
             entries[key] = BibEntry(
                 key=key,
                 path=rel,
                 line=line,
-                fields={k.lower(): str(v) for k, v in entry.fields.items()},
+                fields=fields,
                 persons={role: [str(p) for p in people] for role, people in entry.persons.items()},
                 entry_type=entry.type,
             )
@@ -142,6 +145,22 @@ def _parse_bib(text: str, rel: str, problems: list[Problem]) -> BibliographyData
         message = re.sub(r" in line \d+", "", str(error))
         problems.append(Problem(rel, getattr(error, "lineno", None), "", f"BibTeX {message}; check braces, commas and quotes"))
     return None
+
+
+#: Fields that pybtex's style makes into links (footnotes, "Cite this source", the bibliography),
+#: and what each must be: the link is https://arxiv.org/abs/<eprint>, https://doi.org/<doi>...
+_LINK_FIELDS = {
+    "url": url_problem,
+    "doi": doi_problem,
+    "eprint": lambda v: None if re.fullmatch(r"[\w./-]+", v) else f"'{v}' is not an arXiv identifier: write it as 2101.01234",
+    "pubmed": lambda v: None if re.fullmatch(r"\d+", v) else f"'{v}' is not a PubMed id: write its digits only",
+}
+
+
+def _link_field_problems(fields: dict[str, str]) -> Iterator[tuple[str, str]]:
+    for name, problem_of in _LINK_FIELDS.items():
+        if name in fields and (message := problem_of(fields[name].strip())):
+            yield name, message
 
 
 _ENTRY_START = re.compile(r"@\w+\s*\{\s*([^,\s{}]+)\s*,")

@@ -6,7 +6,11 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from .invisible import invisible_characters
 from .problems import Problem
+
+#: What some Windows editors put at the start of a UTF-8 file: not text, and dropped.
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def read_ahead(files: Iterable[Path]) -> None:
@@ -36,8 +40,12 @@ def read_ahead(files: Iterable[Path]) -> None:
 
 
 def read_text(file: Path, rel: str, problems: list[Problem]) -> str | None:
+    """The file's text (without a byte-order mark), its invisible characters reported; None,
+    and the reason in `problems`, if it cannot be read."""
     try:
-        return file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8").removeprefix(BYTE_ORDER_MARK)
+        problems.extend(invisible_characters(text, rel))
+        return text
     except UnicodeDecodeError as error:
         line = file.read_bytes()[: error.start].count(b"\n") + 1
         problems.append(Problem(rel, line, "", "file is not UTF-8: save it as UTF-8 in your editor"))

@@ -30,7 +30,8 @@ from .model import (
     Topic,
 )
 from .parallel import Shared
-from .problems import Problem, close_match, did_you_mean, field_path
+from .problems import Problem, close_match, did_you_mean, field_path, how_to_write
+from .yaml_guard import refusal
 
 SOURCES_DIR = "docs/sources"
 REGISTRIES: dict[str, type[BaseModel]] = {
@@ -52,13 +53,14 @@ def load(root: Path, bibtex: BibTeX | None = None) -> tuple[KnowledgeBase, list[
     them since the build started; without it, here."""
     problems: list[Problem] = []
     registry_lines: dict[str, dict[str, Lines]] = {}
+    unread_registries: set[str] = set()
     source_files = _source_files(root)
     read_ahead(file for file, _ in source_files)
     # The source files, most of the work, are shared with a child process (`kb.parallel`),
     # which starts on them while this one reads the registries.
     with Shared(_load_source, source_files) as reading:
         registries = {
-            name: _load_registry(root, name, model, problems, registry_lines.setdefault(name, {}))
+            name: _load_registry(root, name, model, problems, registry_lines.setdefault(name, {}), unread_registries)
             for name, model in REGISTRIES.items()
         }
         handwritten_text = _handwritten_text(root, problems)
@@ -77,6 +79,7 @@ def load(root: Path, bibtex: BibTeX | None = None) -> tuple[KnowledgeBase, list[
             handwritten=_handwritten_pages(root),
             handwritten_text=handwritten_text,
             registry_lines=registry_lines,
+            unread_registries=frozenset(unread_registries),
             incomplete=any(p.severity == "error" for p in problems),
             unparsed_bib_keys=bib.unparsed_keys,
             rejected=tuple(rejected),
@@ -120,6 +123,9 @@ def parse_yaml(text: str, path: str, first_line: int, problems: list[Problem],
     A file libyaml rejects is parsed again by the pure-Python loader, whose messages say more
     ("expected ',' or ']', but got ':'").
     """
+    if refused := refusal(text, _FastTextDateLoader):  # before anything expands an alias
+        problems.append(Problem(path, refused[0] + first_line, "", refused[1]))
+        return None
     try:
         return _parse_with(_FastTextDateLoader, text, first_line, with_lines)
     except yaml.YAMLError:
@@ -131,7 +137,11 @@ def parse_yaml(text: str, path: str, first_line: int, problems: list[Problem],
         line = mark.line + first_line if mark else first_line
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         context = getattr(error, "context_mark", None)
-        if context and context.line + first_line != line:
+        if context and getattr(error, "context", "") == "while scanning a quoted scalar":
+            # YAML reads on to the end for the closing quote: the mistake is where the quote opens.
+            line = context.line + first_line
+            reason = "a quoted value starts on this line and is never closed: end it with the same quote mark"
+        elif context and context.line + first_line != line:
             reason += f" (what is wrong may start on line {context.line + first_line})"
         problems.append(Problem(path, line, "", f"YAML syntax error: {reason}; {YAML_HINT}"))
         return None
@@ -231,7 +241,7 @@ def _explain(item: dict, model: type[BaseModel], loc: tuple) -> str:
     if kind == "literal_error":
         return f"'{item['input']}' is not allowed: {item['msg'].removeprefix('Input should be ')}"
     got = type(item.get("input")).__name__
-    return f"wrong type: {item['msg'].lower()} (got {got} {item.get('input')!r:.40})"
+    return f"wrong type: {item['msg'].lower()} (got {got} {item.get('input')!r:.40}){how_to_write(kind, name)}"
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -332,7 +342,7 @@ def source_lines(page: SourcePage | RejectedSource) -> Lines:
     only when it has a problem."""
     if isinstance(page, RejectedSource):
         return page.lines
-    return _front_matter_lines(page.file.read_text(encoding="utf-8")) if page.file else {}
+    return _front_matter_lines(page.file.read_text(encoding="utf-8-sig")) if page.file else {}
 
 
 def _front_matter_lines(text: str) -> Lines:
@@ -345,9 +355,13 @@ def _front_matter_lines(text: str) -> Lines:
 
 
 def _load_registry(
-    root: Path, name: str, model: type[BaseModel], problems: list[Problem], entry_lines: dict[str, Lines]
+    root: Path, name: str, model: type[BaseModel], problems: list[Problem], entry_lines: dict[str, Lines],
+    unread: set[str],
 ) -> dict[str, Any]:
-    """Entries by slug; `entry_lines` receives, per slug, the line of each of its fields."""
+    """Entries by slug; `entry_lines` receives, per slug, the line of each of its fields. A file
+    that cannot be read as a list goes into `unread`: its one problem is then not followed by an
+    "unknown topic" line for every use of its slugs."""
+    unread.add(name)  # until it is read
     file = root / "data" / f"{name}.yml"
     rel = file.relative_to(root).as_posix()
     entries: dict[str, Any] = {}
@@ -362,6 +376,7 @@ def _load_registry(
     if not isinstance(data, list):
         problems.append(Problem(rel, 1, "", "registry must be a list of entries, each starting with '- slug:'"))
         return entries
+    unread.discard(name)
     lines_of_entry = _lines_by_entry(lines)
     for index, item in enumerate(data):
         try:
