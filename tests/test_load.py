@@ -214,10 +214,19 @@ def test_bibtex_syntax_error_with_its_line(tmp_path):
     assert kb.problems() == [f"{BIB}:6: BibTeX syntax error: '}}' expected; check braces, commas and quotes"]
 
 
-def test_bibtex_premature_end_of_file(tmp_path):
+def test_bibtex_unclosed_brace_names_the_entry_and_field(tmp_path):
+    """pybtex would say "premature end of file" at the last line (9)."""
     kb = make_kb(tmp_path)
     kb.edit(BIB, "{{Missing-person cases in Hyesan}},", "{{Missing-person cases in Hyesan},")
-    assert kb.problems() == [f"{BIB}:9: BibTeX syntax error: premature end of file; check braces, commas and quotes"]
+    assert kb.problems() == [f"{BIB}:3: {SLUG}.title: a '{{' in this field is never closed: add the missing '}}' "
+                             "(every '{' needs its '}' within the field)"]
+
+
+def test_bibtex_premature_end_of_file(tmp_path):
+    kb = make_kb(tmp_path)
+    kb.edit(BIB, "  url          = {https://www.asiapress.org/rimjin-gang/2025/06/society-economy/missing}\n}",
+            '  url          = "https://www.asiapress.org/rimjin-gang/2025/06/society-economy/missing')
+    assert kb.problems() == [f"{BIB}:7: BibTeX syntax error: premature end of file; check braces, commas and quotes"]
 
 
 def test_bibtex_undefined_month_macro(tmp_path):

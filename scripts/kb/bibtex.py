@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bibtex_braces import brace_problems
 from .files import read_ahead, read_text
 from .parallel import Background
 from .problems import Problem
@@ -99,6 +100,9 @@ def load_bib(root: Path) -> LoadedBib:
     for file in files:
         rel = file.relative_to(root).as_posix()
         text = read_text(file, rel, problems)
+        if text is not None and (braces := brace_problems(text, rel)):  # said better than pybtex would
+            problems += braces
+            text = None
         data = _parse_bib(text, rel, problems) if text is not None else None
         if data is None:
             unparsed_keys.update(_keys_it_seems_to_define(file))

@@ -20,8 +20,9 @@ from functools import cache
 
 from .sanitize import ALLOWED_ATTRIBUTE_PREFIXES, ALLOWED_ATTRIBUTES, URL_SCHEMES, is_local_url, url_scheme
 
-#: The Markdown extensions of mkdocs.yml, with their settings (tests/test_hostile.py compares).
-MARKDOWN_EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables",
+#: The Markdown extensions of mkdocs.yml, with their settings (tests/test_hostile.py compares), but
+#: md_in_html: without it, a `<div markdown>` is raw HTML like any other, and reported.
+MARKDOWN_EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "tables",
                        "toc", "pymdownx.details", "pymdownx.superfences"]
 MARKDOWN_SETTINGS = {"tables": {"use_align_attribute": True}, "toc": {"permalink": True}}
 #: Without one of these, Markdown can make no HTML, attribute or link.
@@ -35,8 +36,12 @@ def markup_problems(text: str) -> Iterator[tuple[int, str]]:
     if not _MAY_HAVE_MARKUP.search(text):
         return
     html, raw, references = _render(text)
+    reported_lines = set()
     for piece in [p for p in raw if not p.startswith("</")] or raw[:1]:  # an element once, by its opening tag
-        yield _offset(text, text.find(piece)), f"contains HTML '{_HTML_START.match(piece).group()}': write Markdown only (raw HTML is not allowed)"
+        line = _offset(text, text.find(piece))
+        if line not in reported_lines:  # the first tag of a line is enough to find the others
+            reported_lines.add(line)
+            yield line, f"contains HTML '{_HTML_START.match(piece).group()}': write Markdown only (raw HTML is not allowed)"
     if raw:  # what attr_list and links made, without the HTML reported above
         html, _, references = _render(text.replace("<", "&lt;"))
     bad_references = set()
@@ -55,12 +60,16 @@ def _element_problems(text: str, html: str, reported_urls: set[str]) -> Iterator
         if not isinstance(element.tag, str):
             continue
         allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(element.tag, set())
+        refused = [name for name in element.attrib
+                   if name not in allowed and not name.startswith(tuple(ALLOWED_ATTRIBUTE_PREFIXES))]
+        if refused:  # one line per element, naming them all
+            where = re.search(rf"\{{[^{{}}]*\b{re.escape(refused[0])}\s*=", text)
+            names = ", ".join(f"'{name}'" for name in refused)
+            yield _offset(text, where.start() if where else -1), (
+                f"attribute{'s' if len(refused) > 1 else ''} {names} (set with {{: ...}}) not allowed: "
+                "attr_list may set only an #id and .classes")
         for name, value in element.attrib.items():
-            if name not in allowed and not name.startswith(tuple(ALLOWED_ATTRIBUTE_PREFIXES)):
-                where = re.search(rf"\{{[^{{}}]*\b{re.escape(name)}\s*=", text)
-                yield _offset(text, where.start() if where else -1), (
-                    f"attribute '{name}' (set with {{: ...}}) is not allowed: attr_list may set only an #id and .classes")
-            elif name == "id" and value.startswith("__"):
+            if name == "id" and value.startswith("__"):
                 yield _offset(text, text.find(value)), f"id '{value}' starts with '__', which the theme's own elements use: choose another"
             elif name in {"href", "src"} and value not in reported_urls and (message := _url_problem(element.tag, value)):
                 label = element.text_content().strip() or element.get("alt", "")

@@ -24,6 +24,7 @@ no request to another server). An `id` may not start with `__`: Material's own e
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 #: Every element content may use: what Markdown and its extensions write.
@@ -99,7 +100,7 @@ def url_scheme(url: str) -> str | None:
     are ignored, and the scheme is case-insensitive."""
     cleaned = _as_browser_reads(url)
     head, colon, _ = cleaned.partition(":")
-    if not colon or not head or any(c in head for c in "/?#") or not head[0].isalpha():
+    if not colon or not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*", head):  # else a relative path
         return None
     return head.lower()
 
