@@ -48,7 +48,8 @@ def found_by(rule: Callable[[KnowledgeBase], Iterable[Problem]], kb: KnowledgeBa
 def _source_references(kb: KnowledgeBase) -> Iterator[Problem]:
     for page in kb.sources.values():
         src = page.source
-        if src.outlet not in kb.outlets and "outlets" not in kb.unread_registries:
+        # An outlet whose entry was rejected, or whose file could not be read, is reported there.
+        if src.outlet not in kb.outlets and src.outlet not in kb.registry_lines.get("outlets", {}) and "outlets" not in kb.unread_registries:
             yield _at(page, ("outlet",), f"unknown outlet '{src.outlet}'{did_you_mean(src.outlet, kb.outlets)}: use a slug from data/outlets.yml or add the outlet there")
         if not kb.has_bib(src.bib):
             yield _at(page, ("bib",), f"no BibTeX entry '{src.bib}' in bib/{did_you_mean(src.bib, kb.bib)}: fix the key, or add bib/{page.slug}.bib (run `make new-source`)")
@@ -133,7 +134,7 @@ def _dates_of_sources(kb: KnowledgeBase) -> Iterator[Problem]:
         src = page.source
         if src.published.value > today.isoformat()[: len(src.published.value)]:
             yield _at(page, ("published",), f"publication date {src.published.value} is in the future: check the year")
-        if src.accessed > today:
+        elif src.accessed > today:
             yield _at(page, ("accessed",), f"access date {src.accessed} is in the future: write the day you read the article")
         elif src.accessed.isoformat()[: len(src.published.value)] < src.published.value:
             yield _at(page, ("accessed",), f"access date {src.accessed} is before the publication date {src.published.value}: "

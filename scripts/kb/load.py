@@ -31,7 +31,7 @@ from .model import (
 )
 from .parallel import Shared
 from .problems import Problem, close_match, did_you_mean, field_path, how_to_write
-from .yaml_guard import refusal
+from .yaml_guard import refusal, unclosed_quote_line
 
 SOURCES_DIR = "docs/sources"
 REGISTRIES: dict[str, type[BaseModel]] = {
@@ -137,10 +137,11 @@ def parse_yaml(text: str, path: str, first_line: int, problems: list[Problem],
         line = mark.line + first_line if mark else first_line
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         context = getattr(error, "context_mark", None)
-        if context and getattr(error, "context", "") == "while scanning a quoted scalar":
-            # YAML reads on to the end for the closing quote: the mistake is where the quote opens.
-            line = context.line + first_line
-            reason = "a quoted value starts on this line and is never closed: end it with the same quote mark"
+        opened = unclosed_quote_line(text, line - first_line)
+        if opened is not None:
+            # YAML reads on, past the line's end, for the closing quote: the mistake is where it opens.
+            line = opened + first_line
+            reason = "a quoted value starts on this line and is not closed on it: end it with the same quote mark"
         elif context and context.line + first_line != line:
             reason += f" (what is wrong may start on line {context.line + first_line})"
         problems.append(Problem(path, line, "", f"YAML syntax error: {reason}; {YAML_HINT}"))

@@ -58,3 +58,20 @@ def _may_nest_deeply(text: str) -> bool:
 
 
 _DEEP_INDENT = re.compile(rf"^[ -]{{{MAX_DEPTH + 1}}}", re.M)
+
+
+#: A value that opens with a quote mark: `key: "...`, `- "...`, `[..., "...`.
+_OPENING_QUOTE = re.compile(r"""(?:^\s*(?:-\s+)?[\w-]+\s*:\s+|^\s*-\s+|[\[,]\s*)(["'])""")
+
+
+def unclosed_quote_line(text: str, before: int) -> int | None:
+    """The first line (from 0), up to line `before`, that opens a quoted value and does not close
+    it: YAML then reads on, over the next lines, and stops with an error far below (or at a
+    quote mark many lines down). Only asked once the file has failed to parse."""
+    for number, line in enumerate(text.splitlines()[: before + 1]):
+        if opening := _OPENING_QUOTE.search(line):
+            quote, rest = opening.group(1), line[opening.end():]
+            closing = rest.replace('\\\\', "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+            if quote not in closing:
+                return number
+    return None
