@@ -22,7 +22,7 @@ import yaml
 from fixtures.hostile import MARKDOWN_VECTORS, VECTORS, build_hostile_site, live_code
 from fixtures.kbfactory import BIB, SLUG, SOURCE, make_kb
 from kb import build
-from kb.markup import MARKDOWN_EXTENSIONS, MARKDOWN_SETTINGS, markup_problems
+from kb.markup import MARKDOWN_EXTENSIONS, MARKDOWN_SETTINGS
 from kb.sanitize import sanitize
 from kbtest import ROOT
 from lxml import html as lxml_html
@@ -120,6 +120,9 @@ CASES = [
     ("organization-slug-index", [("data/organizations.yml", "", "- slug: index\n  name: Index\n  kind: ngo\n  description: X.\n")],
      ["data/organizations.yml:{line}: index.slug: slug 'index' is reserved: the list page of this folder has that name; "
       "choose another"]),
+    ("source-slug-index", [("docs/sources/index.md", "", "---\ntitle: Index\n---\n")],
+     ["docs/sources/index.md: this page is generated from data/ and docs/sources/: move or rename the hand-written "
+      "file (generated output never overwrites it)"]),
     ("published-in-the-future", [(S, "value: 2025-06\n", "value: 2099-06\n")],
      [f"{S}:6: published: publication date 2099-06 is in the future: check the year"]),
     ("accessed-in-the-future", [(S, "accessed: 2026-11-24", "accessed: 2099-01-01")],
@@ -165,9 +168,10 @@ def test_each_hostile_input_is_refused_with_its_one_line(tmp_path, edits, expect
     for rel, old, new in edits:
         if old:
             kb.edit(rel, old, new)
-        else:  # appended: `{line}` in the expected lines is where it starts
-            line = len(kb.read(rel).splitlines()) + 1
-            kb.write(rel, kb.read(rel) + new)
+        else:  # appended (or a new file): `{line}` in the expected lines is where it starts
+            text = kb.read(rel) if (kb.root / rel).exists() else ""
+            line = len(text.splitlines()) + 1
+            kb.write(rel, text + new)
     result = build(kb.root)
     assert [str(p) for p in result.problems] == [e.replace("{line}", str(line)) for e in expected]
     assert not result.ok  # what makes `python -m kb check` exit 1 and the strict build stop
