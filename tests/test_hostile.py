@@ -92,6 +92,7 @@ CASES = [
                  "servers; put the image under docs/assets/ or link to it instead")]),
     ("nested-markdown", body("**_[x](javascript:alert(1))_** and > quoted [y][z]\n\n[z]: data:text/html,x"),
      [in_body(2, SCRIPT_LINK), in_body(4, SCRIPT_LINK)]),
+    ("link-under-300-levels-of-quotes", body("> " * 300 + "[x](javascript:alert(1))"), [in_body(2, SCRIPT_LINK)]),
     ("link-in-a-footnote", body("Text.[^1]\n\n[^1]: See [y](javascript:alert(1))."), [in_body(4, SCRIPT_LINK)]),
     ("html-comment", body("Text <!-- hidden --> more."), [in_body(2, f"contains HTML '<!--': {MARKDOWN_ONLY}")]),
     ("iframe", body('<iframe src="https://evil.example"></iframe>'), [in_body(2, f"contains HTML '<iframe': {MARKDOWN_ONLY}")]),

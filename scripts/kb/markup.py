@@ -6,7 +6,7 @@ and the site's own pages. The build removes all of these anyway (`kb.sanitize`);
 to the contributor, who would otherwise see a page silently differ from what was written.
 
 The text is rendered once by Python-Markdown with the extensions of mkdocs.yml, and what it
-made is read back with lxml: a tag split over two lines, a reference-style link
+made is read from its own element tree and its stash of raw HTML: a tag split over two lines, a reference-style link
 (`[x][r]` ... `[r]: javascript:...`), an entity-encoded scheme (`&#106;avascript:`) are seen as
 the build sees them, which line-by-line patterns were not. Only texts that hold one of the
 characters any of these needs are rendered: most summaries are plain prose with citations.
@@ -14,9 +14,11 @@ characters any of these needs are rendered: most summaries are plain prose with 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from functools import cache
+from typing import Any, NamedTuple
 
 from .sanitize import ALLOWED_ATTRIBUTE_PREFIXES, ALLOWED_ATTRIBUTES, URL_SCHEMES, is_local_url, url_scheme
 
@@ -35,7 +37,7 @@ def markup_problems(text: str) -> Iterator[tuple[int, str]]:
     """(line offset in `text`, message) for each thing the build would remove from it."""
     if not _MAY_HAVE_MARKUP.search(text):
         return
-    html, raw, references = _render(text)
+    _, raw, references, tree = _render(text)
     reported_lines = set()
     for piece in [p for p in raw if not p.startswith("</")] or raw[:1]:  # an element once, by its opening tag
         line = _offset(text, text.find(piece))
@@ -43,21 +45,21 @@ def markup_problems(text: str) -> Iterator[tuple[int, str]]:
             reported_lines.add(line)
             yield line, f"contains HTML '{_HTML_START.match(piece).group()}': write Markdown only (raw HTML is not allowed)"
     if raw:  # what attr_list and links made, without the HTML reported above
-        html, _, references = _render(text.replace("<", "&lt;"))
+        _, _, references, tree = _render(text.replace("<", "&lt;"))
     bad_references = set()
     for name, (url, _title) in references.items():
         if message := _url_problem("a", url):
             bad_references.add(url)
             definition = re.search(rf"^[ ]{{0,3}}\[{re.escape(name)}\]:", text, re.I | re.M)
             yield _offset(text, definition.start() if definition else -1), message
-    yield from _element_problems(text, html, bad_references)
+    yield from _element_problems(text, tree, bad_references)
 
 
-def _element_problems(text: str, html: str, reported_urls: set[str]) -> Iterator[tuple[int, str]]:
-    import lxml.html
-
-    for element in lxml.html.fragment_fromstring(html, create_parent="div").iterdescendants():
-        if not isinstance(element.tag, str):
+def _element_problems(text: str, root, reported_urls: set[str]) -> Iterator[tuple[int, str]]:
+    """What attr_list and links put on the elements of Markdown's own tree (`root`, as the last
+    tree step left it: no parser's depth limit hides an element, as lxml's 255 levels did)."""
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element is root:
             continue
         allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(element.tag, set())
         refused = [name for name in element.attrib
@@ -68,11 +70,12 @@ def _element_problems(text: str, html: str, reported_urls: set[str]) -> Iterator
             yield _offset(text, where.start() if where else -1), (
                 f"attribute{'s' if len(refused) > 1 else ''} {names} (set with {{: ...}}) not allowed: "
                 "attr_list may set only an #id and .classes")
-        for name, value in element.attrib.items():
+        for name, written in element.attrib.items():
+            value = html.unescape(written)  # as the browser reads it: &#106; is a 'j'
             if name == "id" and value.startswith("__"):
                 yield _offset(text, text.find(value)), f"id '{value}' starts with '__', which the theme's own elements use: choose another"
             elif name in {"href", "src"} and value not in reported_urls and (message := _url_problem(element.tag, value)):
-                label = element.text_content().strip() or element.get("alt", "")
+                label = "".join(element.itertext()).strip() or element.get("alt", "")
                 where = text.find(f"[{label}]") if label else -1
                 yield _offset(text, where if where >= 0 else text.find("](")), message
 
@@ -89,24 +92,41 @@ def _url_problem(tag: str, url: str) -> str | None:
     return None
 
 
-def _render(text: str) -> tuple[str, list[str], dict[str, tuple[str, str | None]]]:
-    """The HTML Markdown makes of `text`, the raw HTML it passed through (as written), and its
-    reference-style link definitions."""
+class _Rendered(NamedTuple):
+    html: str
+    #: The raw HTML Markdown passed through, as written.
+    raw: list[str]
+    #: Reference-style link definitions: {name: (url, title)}.
+    references: dict[str, tuple[str, str | None]]
+    #: Markdown's element tree, before it is written out as HTML.
+    tree: Any
+
+
+def _render(text: str) -> _Rendered:
     md = _markdown()
     md.reset()
-    html = md.convert(text)
+    html_text = md.convert(text)
     # The stash also holds what extensions made (highlighted code, entities): raw HTML is what
     # stands in the text as written and starts like a tag or comment.
     raw = [piece.strip() for piece in md.htmlStash.rawHtmlBlocks
            if isinstance(piece, str) and _HTML_START.match(piece.strip()) and piece.strip() in text]
-    return html, raw, dict(md.references)
+    return _Rendered(html_text, raw, dict(md.references), md.kb_tree)
 
 
 @cache
 def _markdown():
     import markdown
+    from markdown.treeprocessors import Treeprocessor
 
-    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_SETTINGS)
+    class KeepTree(Treeprocessor):
+        """The last tree step: keeps the finished tree for `_element_problems`."""
+
+        def run(self, root):
+            self.md.kb_tree = root
+
+    md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_SETTINGS)
+    md.treeprocessors.register(KeepTree(md), "kb-keep-tree", -100)
+    return md
 
 
 def _offset(text: str, position: int) -> int:
