@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any, NamedTuple
 
-from .sanitize import ALLOWED_ATTRIBUTE_PREFIXES, ALLOWED_ATTRIBUTES, URL_SCHEMES, is_local_url, url_scheme
+from .sanitize import ALLOWED_ATTRIBUTE_PREFIXES, ALLOWED_ATTRIBUTES, URL_SCHEMES, is_local_url, theme_classes, url_scheme
 
 #: The Markdown extensions of mkdocs.yml, with their settings (tests/test_hostile.py compares), but
 #: md_in_html: without it, a `<div markdown>` is raw HTML like any other, and reported.
@@ -74,6 +74,8 @@ def _element_problems(text: str, root, reported_urls: set[str]) -> Iterator[tupl
             value = html.unescape(written)  # as the browser reads it: &#106; is a 'j'
             if name == "id" and value.startswith("__"):
                 yield _offset(text, text.find(value)), f"id '{value}' starts with '__', which the theme's own elements use: choose another"
+            elif name == "class" and (taken := theme_classes(value)):
+                yield _offset(text, text.find("." + taken[0])), f"class '{taken[0]}' is the theme's own: choose another"
             elif name in {"href", "src"} and value not in reported_urls and (message := _url_problem(element.tag, value)):
                 label = "".join(element.itertext()).strip() or element.get("alt", "")
                 where = text.find(f"[{label}]") if label else -1

@@ -19,7 +19,8 @@ permalinks, footnotes, tables, abbreviations, admonitions, details, code blocks)
 `style` or event attribute, no `<svg>`, `<math>`, `<iframe>`, `<form>`, `<object>`, `<script>`,
 `<style>`; URLs http, https, mailto or relative; images from the site itself only (the site makes
 no request to another server). An `id` may not start with `__`: Material's own elements
-(`__config`, `__drawer`...) are found by id, and content that took their name would clobber them.
+(`__config`, `__drawer`...) are found by id, and content that took their name would clobber them;
+nor may a class be one of the theme's frame (`md-dialog`, `md-overlay`...: `md-button` may).
 """
 
 from __future__ import annotations
@@ -78,10 +79,22 @@ def _cleaner():
     )
 
 
+#: Material's classes that content may use (buttons); its other `md-*` classes lay out the theme's
+#: frame (dialogs, overlays, the header), which content is not to imitate.
+THEME_CLASSES_FOR_CONTENT = frozenset({"md-button", "md-button--primary"})
+
+
+def theme_classes(value: str) -> list[str]:
+    """The classes of a `class` value that belong to the theme's frame."""
+    return [name for name in value.split() if name.startswith("md-") and name not in THEME_CLASSES_FOR_CONTENT]
+
+
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    """Rules the lists cannot say: no id of the theme's; images only from the site itself."""
+    """Rules the lists cannot say: no id or frame class of the theme's; images only from the site."""
     if attribute == "id" and value.startswith("__"):
         return None
+    if attribute == "class" and (taken := theme_classes(value)):
+        return " ".join(name for name in value.split() if name not in taken) or None
     if tag == "img" and attribute == "src" and not is_local_url(value):
         return None
     return value
