@@ -106,6 +106,16 @@ CASES = [
     ("mathml", body('<math><mi href="javascript:alert(1)">x</mi></math>'), [in_body(2, f"contains HTML '<math': {MARKDOWN_ONLY}")]),
     ("srcset", body('<img srcset="https://evil.example/a.png 1x">'), [in_body(2, f"contains HTML '<img': {MARKDOWN_ONLY}")]),
     ("markdown-in-html", body("<div markdown>\n*x*\n</div>"), [in_body(2, f"contains HTML '<div': {MARKDOWN_ONLY}")]),
+    ("editors-page-iframe", [("docs/about/method.md", "", '<iframe src="https://evil.example"></iframe>\n')],
+     ["docs/about/method.md:{line}: HTML '<iframe>' is not allowed on the site (the build removes it): remove it or write Markdown"]),
+    ("editors-page-handler", [("docs/about/method.md", "", '<img src="map.png" onerror="alert(1)">\n')],
+     ["docs/about/method.md:{line}: attribute 'onerror' of '<img>' not allowed on the site (the build removes it): remove it"]),
+    ("html-file-published-as-is", [("docs/about/evil.html", "", "<script>alert(1)</script>\n")],
+     ["docs/about/evil.html: would be published as it is, without the checks, the filter or the security policy of the "
+      "pages: write a page as Markdown (.md); scripts and SVG go under docs/assets/"]),
+    ("svg-file-outside-assets", [("docs/map.svg", "", '<svg onload="alert(1)"/>\n')],
+     ["docs/map.svg: would be published as it is, without the checks, the filter or the security policy of the "
+      "pages: write a page as Markdown (.md); scripts and SVG go under docs/assets/"]),
     # --- Hangs --------------------------------------------------------------------------------
     ("yaml-anchor", [(S, "authors: [HONG Mari]", "authors: &a [HONG Mari]\ntranslators: *a")],
      [f"{S}:5: YAML anchor '&a' is not allowed: remove it and write each value out in full "
@@ -321,6 +331,8 @@ def test_entities_stay_text_in_the_hostile_build(hostile_site):
     content = home.xpath("//*[contains(concat(' ', @class, ' '), ' md-content ')]")[0]
     assert [a.get("href") for a in content.iter("a") if a.text == "ok"] == ["https://example.org/"]
     assert "Para." in content.text_content()  # text is kept, only the attributes go
+    for text in (content.text_content(), document.xpath("string(//article)")):  # the vectors reached both pages
+        assert "overlay" in text and "Session expired" in text
 
 
 def test_the_policy_hashes_no_style_from_content():

@@ -174,11 +174,12 @@ def _may_have_problem(line: str) -> bool:
 
 
 def _handwritten_citations(kb: KnowledgeBase) -> Iterator[Problem]:
-    """Hand-written pages may hold HTML (they are the editors' own), but their citations must resolve."""
+    """Hand-written pages may hold HTML (they are the editors' own), but not what the sanitizer
+    would remove from it, and their citations must resolve."""
     for path, text in kb.handwritten_text.items():
-        for offset, line in prose_lines(text):
-            for message in citation_problems(line, kb):
-                yield Problem(f"docs/{path}", offset + 1, "", message)
+        found = [(offset, message) for offset, line in prose_lines(text) for message in citation_problems(line, kb)]
+        for offset, message in sorted(found + list(markup_problems(text, html_allowed=True))):
+            yield Problem(f"docs/{path}", offset + 1, "", message)
 
 
 def prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
@@ -277,6 +278,12 @@ def _generated_pages_do_not_overwrite(kb: KnowledgeBase) -> Iterator[Problem]:
         yield Problem(f"docs/{path}", None, "", "this page is generated from data/ and docs/sources/: move or rename the hand-written file (generated output never overwrites it)")
 
 
+def _no_active_documents(kb: KnowledgeBase) -> Iterator[Problem]:
+    for path in kb.active_documents:
+        yield Problem(path, None, "", "would be published as it is, without the checks, the filter or the security policy "
+                                      "of the pages: write a page as Markdown (.md); scripts and SVG go under docs/assets/")
+
+
 def _unused_topics(kb: KnowledgeBase) -> Iterator[Problem]:
     if kb.incomplete:  # a source that failed to load may well use them
         return
@@ -336,6 +343,7 @@ RULES = [
     _registry_references,
     _topic_intro_citations,
     _generated_pages_do_not_overwrite,
+    _no_active_documents,
     _unused_topics,
     _bib_title_and_year,
     _unused_bib_entries,

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .bibtex import BibTeX, load_bib
-from .files import read_ahead, read_text
+from .files import active_documents, read_ahead, read_text
 from .model import (
     SLUG,
     FieldError,
@@ -80,6 +80,7 @@ def load(root: Path, bibtex: BibTeX | None = None) -> tuple[KnowledgeBase, list[
             handwritten_text=handwritten_text,
             registry_lines=registry_lines,
             unread_registries=frozenset(unread_registries),
+            active_documents=tuple(active_documents(root)),
             incomplete=any(p.severity == "error" for p in problems),
             unparsed_bib_keys=bib.unparsed_keys,
             rejected=tuple(rejected),

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any, NamedTuple
 
-from .sanitize import ALLOWED_ATTRIBUTE_PREFIXES, ALLOWED_ATTRIBUTES, URL_SCHEMES, is_local_url, theme_classes, url_scheme
+from .sanitize import ALLOWED_ATTRIBUTE_PREFIXES, ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, is_local_url, theme_classes, url_scheme
 
 #: The Markdown extensions of mkdocs.yml, with their settings (tests/test_hostile.py compares), but
 #: md_in_html: without it, a `<div markdown>` is raw HTML like any other, and reported.
@@ -33,11 +33,18 @@ _HTML_START = re.compile(r"<!--|</?[a-zA-Z][\w-]*")
 _SCRIPT_SCHEMES = {"javascript", "data", "vbscript"}
 
 
-def markup_problems(text: str) -> Iterator[tuple[int, str]]:
-    """(line offset in `text`, message) for each thing the build would remove from it."""
+def markup_problems(text: str, html_allowed: bool = False) -> Iterator[tuple[int, str]]:
+    """(line offset in `text`, message) for each thing the build would remove from it.
+
+    Without `html_allowed` (summaries, topic introductions) any raw HTML is one; with it (the
+    editors' hand-written pages) only what the sanitizer would remove from that HTML."""
     if not _MAY_HAVE_MARKUP.search(text):
         return
     _, raw, references, tree = _render(text)
+    if html_allowed:
+        for piece in raw:
+            yield from _raw_html_problems(text, piece)
+        raw = []
     reported_lines = set()
     for piece in [p for p in raw if not p.startswith("</")] or raw[:1]:  # an element once, by its opening tag
         line = _offset(text, text.find(piece))
@@ -55,18 +62,37 @@ def markup_problems(text: str) -> Iterator[tuple[int, str]]:
     yield from _element_problems(text, tree, bad_references)
 
 
-def _element_problems(text: str, root, reported_urls: set[str]) -> Iterator[tuple[int, str]]:
+def _raw_html_problems(text: str, piece: str) -> Iterator[tuple[int, str]]:
+    """What the sanitizer would remove from a piece of raw HTML of an editors' page."""
+    import lxml.html
+
+    if piece.startswith(("</", "<!--")):
+        return
+    line = _offset(text, text.find(piece))
+    for element in lxml.html.fragments_fromstring(piece, no_leading_text=False):
+        if not isinstance(element, str):
+            yield from ((line, message) for _, message in _element_problems(piece, element, set(), raw=True))
+
+
+def _element_problems(text: str, root, reported_urls: set[str], raw: bool = False) -> Iterator[tuple[int, str]]:
     """What attr_list and links put on the elements of Markdown's own tree (`root`, as the last
-    tree step left it: no parser's depth limit hides an element, as lxml's 255 levels did)."""
+    tree step left it: no parser's depth limit hides an element, as lxml's 255 levels did), or,
+    `raw`, what an editor's raw HTML holds."""
     for element in root.iter():
-        if not isinstance(element.tag, str) or element is root:
+        if not isinstance(element.tag, str) or (element is root and not raw):
+            continue
+        if raw and element.tag not in ALLOWED_TAGS:
+            yield 0, f"HTML '<{element.tag}>' is not allowed on the site (the build removes it): remove it or write Markdown"
             continue
         allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(element.tag, set())
         refused = [name for name in element.attrib
                    if name not in allowed and not name.startswith(tuple(ALLOWED_ATTRIBUTE_PREFIXES))]
-        if refused:  # one line per element, naming them all
+        names = ", ".join(f"'{name}'" for name in refused)
+        if refused and raw:
+            yield 0, (f"attribute{'s' if len(refused) > 1 else ''} {names} of '<{element.tag}>' not allowed on the site "
+                      "(the build removes it): remove it")
+        elif refused:  # one line per element, naming them all
             where = re.search(rf"\{{[^{{}}]*\b{re.escape(refused[0])}\s*=", text)
-            names = ", ".join(f"'{name}'" for name in refused)
             yield _offset(text, where.start() if where else -1), (
                 f"attribute{'s' if len(refused) > 1 else ''} {names} (set with {{: ...}}) not allowed: "
                 "attr_list may set only an #id and .classes")

@@ -329,6 +329,8 @@ class KnowledgeBase:
     registry_lines: dict[str, dict[str, dict[tuple, int]]] = field(default_factory=dict, compare=False, repr=False)
     #: Registries ("topics"...) whose file could not be read at all (reported once): their slugs are not checked.
     unread_registries: frozenset[str] = frozenset()
+    #: Files under docs/ that MkDocs would publish as they are and a browser would run (`files.active_documents`).
+    active_documents: tuple[str, ...] = ()
     #: True when some file could not be loaded: "never used" warnings would then be misleading.
     incomplete: bool = False
     #: Keys that BibTeX files with a syntax error seem to define (already reported once).
