@@ -61,17 +61,41 @@ _DEEP_INDENT = re.compile(rf"^[ -]{{{MAX_DEPTH + 1}}}", re.M)
 
 
 #: A value that opens with a quote mark: `key: "...`, `- "...`, `[..., "...`.
-_OPENING_QUOTE = re.compile(r"""(?:^\s*(?:-\s+)?[\w-]+\s*:\s+|^\s*-\s+|[\[,]\s*)(["'])""")
+_OPENING_QUOTE = re.compile(r"""(?:^[ \t]*(?:-[ \t]+)?[\w-]+[ \t]*:[ \t]+|^[ \t]*-[ \t]+|[\[,][ \t]*)(["'])""", re.M)
+#: A line that starts a new field: inside a quoted value, the sign that its quote was never closed.
+_FIELD_LINE = re.compile(r"\n[ \t]*(?:-[ \t]+)?[\w-]+[ \t]*:(?:[ \t]|$)", re.M)
 
 
 def unclosed_quote_line(text: str, before: int) -> int | None:
-    """The first line (from 0), up to line `before`, that opens a quoted value and does not close
-    it: YAML then reads on, over the next lines, and stops with an error far below (or at a
-    quote mark many lines down). Only asked once the file has failed to parse."""
-    for number, line in enumerate(text.splitlines()[: before + 1]):
-        if opening := _OPENING_QUOTE.search(line):
-            quote, rest = opening.group(1), line[opening.end():]
-            closing = rest.replace('\\\\', "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
-            if quote not in closing:
-                return number
+    """The line (from 0), up to line `before`, of a quoted value that is never closed: YAML then
+    reads on over the next fields and stops with an error far below, or at another value's
+    quote. Such a value runs over a line that starts a new field (`title_is_ours: true`), which
+    a quoted text written over several lines on purpose does not. Asked only once the file has
+    failed to parse."""
+    for opening in _OPENING_QUOTE.finditer(text):
+        line = text.count("\n", 0, opening.start())
+        if line > before:
+            break
+        quote, start = opening.group(1), opening.end()
+        closing = _closing_quote(text, start, quote)
+        if _FIELD_LINE.search(text, start, len(text) if closing is None else closing):
+            return line
     return None
+
+
+def _closing_quote(text: str, start: int, quote: str) -> int | None:
+    """Where the quoted value that starts at `start` ends (`\\"` and `''` are quote marks in it)."""
+    position = start
+    while (position := text.find(quote, position)) >= 0:
+        if quote == '"' and _escaped(text, position):
+            position += 1
+        elif quote == "'" and text.startswith("''", position):
+            position += 2
+        else:
+            return position
+    return None
+
+
+def _escaped(text: str, position: int) -> bool:
+    backslashes = len(text[:position]) - len(text[:position].rstrip("\\"))
+    return backslashes % 2 == 1
