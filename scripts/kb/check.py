@@ -302,8 +302,8 @@ def _bib_title_and_year(kb: KnowledgeBase) -> Iterator[Problem]:
             yield Problem(entry.path, entry.line, key, "BibTeX entry has no title: add title = {{The headline}},")
         if not entry.fields.get("year", "").strip("{} "):
             page = kb.sources.get(key)
-            year = page.source.published.year if page else "2024"
-            given = " (the year of the source page's publication date)" if page else ""
+            year = page.source.published.year if page else "YYYY"
+            given = " (the year of the source page's publication date)" if page else " (the year of publication)"
             yield Problem(entry.path, entry.line, key, f"BibTeX entry has no year: add year = {{{year}}},{given}")
 
 
