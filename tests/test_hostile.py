@@ -342,3 +342,10 @@ def test_the_policy_hashes_no_style_from_content():
             '<p style="position:fixed">x</p></div></body></html>')
     policy = content_security_policy(page)
     assert "'unsafe-hashes'" in policy and policy.count("'sha256-") == 1
+
+
+@pytest.mark.parametrize("encoding, line", [("utf-16", 1), ("latin-1", 2)])  # UTF-16 fails at its BOM
+def test_a_file_in_another_encoding_is_named(tmp_path, encoding, line):
+    kb = make_kb(tmp_path)
+    kb.write(S, kb.read(S).replace("Missing-person cases", "Missing-person cases é").encode(encoding))
+    assert kb.problems() == [f"{S}:{line}: file is not UTF-8: save it as UTF-8 in your editor"]
