@@ -50,9 +50,9 @@ def field_path(loc: Iterable[object]) -> str:
 
 #: How to write a value of each type pydantic asks for, as the end of a "wrong type" line.
 _HOW_TO_WRITE = {
-    "list_type": 'write a list in brackets, e.g. {field}: ["A", "B"] (or [] for none)',
-    "tuple_type": "write the two numbers in brackets, e.g. {field}: [41.4, 128.2]",
-    "string_type": 'put the value in quotes, e.g. {field}: "1984"',
+    "list_type": 'write a list in brackets, e.g. {field}["A", "B"] (or [] for none)',
+    "tuple_type": "write the two numbers in brackets, e.g. {field}[41.4, 128.2]",
+    "string_type": 'put the value in quotes, e.g. {field}"1984"',
     "bool_type": "write true or false",
     "bool_parsing": "write true or false",
     "int_type": "write a whole number",
@@ -70,5 +70,5 @@ def how_to_write(kind: str, field: object) -> str:
     hint = _HOW_TO_WRITE.get(kind)
     if hint is None:
         return ""
-    name = field if isinstance(field, str) else "- "  # an item of a list: `- "..."`
-    return ": " + hint.format(field=name).replace("- : ", "- ")
+    name = f"{field}: " if isinstance(field, str) else ""  # an item of a list has no name
+    return ": " + hint.format(field=name)
