@@ -27,8 +27,8 @@ $(STAMP): requirements.txt
 serve: $(STAMP)  ## preview with live reload on http://127.0.0.1:8000
 	$(DOCS) serve -f mkdocs.yml --dev-addr 127.0.0.1:8000
 
-build: $(STAMP)  ## strict build into site/
-	$(DOCS) build -f mkdocs.yml --strict
+build: $(STAMP)  ## strict build into site/ (replaced only when the build succeeds)
+	$(BIN)/python scripts/build_site.py -f mkdocs.yml
 
 check: $(STAMP)  ## validate content only (fast)
 	$(BIN)/python -m kb check
@@ -36,8 +36,16 @@ check: $(STAMP)  ## validate content only (fast)
 test: $(STAMP)  ## everything CI checks
 	$(BIN)/python -m pytest
 
-new-source: $(STAMP)  ## start a source page and its BibTeX entry
-	$(BIN)/python -m kb new-source $(ARGS)
+new-source: $(STAMP)  ## start a source page and its BibTeX entry (URL='...' TITLE='...' ..., or asks)
+	$(BIN)/python -m kb new-source
+
+# `make new-source URL='...' TITLE='...'` (or ARGS='...'): each value reaches `python -m kb` as
+# typed, through the environment (KB_NEW_SOURCE_URL...): `$(value)` keeps make from expanding it
+# and no shell reads it, so the `&`, `#`, `$`, backticks and quotes of a pasted URL or title stay.
+# Unexported under its own name, or make would expand it (running a `$(shell ...)` in a title).
+NEW_SOURCE_VALUES := ARGS URL OUTLET TITLE DATE AUTHORS TRANSLATORS LANGUAGE ACCESSED SLUG BIBTEX TITLE_IS_OURS NO_INPUT
+$(foreach name,$(NEW_SOURCE_VALUES),$(if $(filter command line,$(origin $(name))),\
+  $(eval unexport $(name))$(eval new-source: export KB_NEW_SOURCE_$(name) = $$(value $(name)))))
 
 golden: $(STAMP)  ## rewrite the golden files after an intended change to the templates
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
@@ -46,7 +54,7 @@ lock: $(STAMP)  ## after editing requirements.in: pin every package again, with 
 	$(BIN)/uv pip compile --quiet --generate-hashes --no-header --python $(BIN)/python requirements.in -o requirements.txt
 
 clean:
-	rm -rf site build .pytest_cache .cache
+	rm -rf site build .pytest_cache .cache .site.new-* .site.old-* build/.offline.new-* build/.offline.old-*
 
 pdf: $(STAMP)  ## the whole knowledge base as one PDF in site/pdf/
 	$(BIN)/python scripts/pdf.py

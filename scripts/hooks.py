@@ -7,26 +7,18 @@ source page composed from its front matter (in place of the file), and appends t
 "Cite this page" and the abbreviation tooltips. After Markdown it puts in the raw HTML that
 skipped it (Renderer(defer_html=True)): the claims of a source page before the search plugin
 reads the page; the claim lists and figures of list pages, the backlinks and the cite box into
-the finished HTML, out of the search index. It lets go of each page's Markdown once it is used,
-holds its HTML compressed between MkDocs' two passes over the pages, and lets go of it once the
-page is written: MkDocs would keep both to the end of the build. Composed source pages are held
-compressed until MkDocs reads them, and the build's state is let go before the search plugin
-writes its index.
+the finished HTML, out of the search index. Each page's text goes to the search index
+(scripts/pagefind_index.py), which Pagefind writes once the pages are.
 """
 
 from __future__ import annotations
 
 import atexit
-import ctypes
-import datetime as dt
-import gc
 import os
+import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import zlib
-from functools import partial
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -36,17 +28,17 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without installing it
 
 from kb import build  # noqa: E402
-from kb.parallel import Shared  # noqa: E402
+from kb.dates import build_date as _build_date  # noqa: E402 - shared with the PDF (scripts/pdf.py)
+from kb.paths import organization_path, place_path, source_path, topic_path  # noqa: E402
+from kb.render import TEMPLATE_CACHE, Renderer, backlinks, markdown_links, page_title  # noqa: E402
 from kb.sanitize import sanitize  # noqa: E402
-from kb.paths import source_path  # noqa: E402
-from kb.render import TEMPLATE_CACHE, ComposedPage, Renderer, backlinks, markdown_links, page_title  # noqa: E402
+from kb.symlinks import symlink_problems  # noqa: E402
+from pagefind_index import SearchIndex  # noqa: E402
 
 log = get_plugin_logger("kb")
 #: What one build computed, for the per-page events of the same build.
 _state: dict = {}
 
-#: Past this much memory held by the build (MB), source pages are composed in this process alone.
-COMPOSE_ALONE_MB = 300
 #: Where the content of a generated page comes from, for "Edit this page".
 EDIT_SOURCES = {"topics": "data/topics.yml", "places": "data/places.yml", "organizations": "data/organizations.yml"}
 
@@ -55,19 +47,29 @@ EDIT_SOURCES = {"topics": "data/topics.yml", "places": "data/places.yml", "organ
 def on_config(config):
     """Check the content before any plugin reads it, so that every problem is one line; and point
     edit links at the main branch (MkDocs would guess 'master' for GitHub)."""
-    gc.unfreeze()  # what a build that failed before `on_post_build` froze (`mkdocs serve`)
     root = Path(config.config_file_path).parent
+    unfinished = _state.pop("search", None)  # a build of `make serve` that failed half-way
+    if unfinished is not None:
+        unfinished.close()
     TEMPLATE_CACHE.keep_under(root)
-    result = build(root, to_render=True)
+    # Links that loop or leave the repository stop the build before anything follows them.
+    if links := symlink_problems(root):
+        for problem in links:
+            log.error(str(problem))
+        raise PluginError(f"{len(links)} symbolic link(s), listed above: remove them and build again.")
+    result = build(root)
     for problem in result.problems:
         (log.error if problem.severity == "error" else log.warning)(str(problem))
     if not result.ok:
         count = sum(p.severity == "error" for p in result.problems)
         raise PluginError(f"{count} content problem(s), listed above: fix them and build again (`make check` lists them without building).")
     _state["build"] = result
-    # The knowledge base lives to the end of the build: the cycle collector need not walk it
-    # again and again (`on_post_build` unfreezes it), nor touch it in the child process.
-    gc.freeze()
+    # The hosted site searches with Pagefind (scripts/pagefind_index.py); the offline copy, which
+    # cannot fetch files from disk, keeps Material's own search.
+    offline = config.plugins.get("material/offline")
+    if offline is None or not offline.config.enabled:
+        words = os.environ.get("KB_SEARCH_BUNDLE_WORDS")  # to see a small site indexed in parts (tests)
+        _state["search"] = SearchIndex(int(words)) if words else SearchIndex()
     _give_bibtex_one_file(config)
     if config.repo_url:
         config.edit_uri = "edit/main/docs/"
@@ -78,43 +80,31 @@ def on_files(files: Files, config) -> Files:
     result = _state["build"]
     renderer = result.renderer(use_directory_urls=config.use_directory_urls, defer_html=True)
     _reuse_references_for_bibtex(config, renderer.references())
-    # The source pages are composed by two processes (`kb.parallel`): a child starts on them
-    # while this one renders the other pages and writes the downloads. Not past COMPOSE_ALONE_MB:
-    # the child copies what it reads, and at 10,000 sources (this process at 370 MB) the two
-    # held 1.1 GB together, more than the build's peak; composing here costs 5 s there.
-    with Shared(partial(_compose_source_page, renderer), result.kb.sources, unless_resident_mb=COMPOSE_ALONE_MB) as composing:
-        generated = renderer.pages()
-        for path, content in generated.items():
-            files.append(File.generated(config, path, content=content))
-        for path, pieces in renderer.downloads():
-            # Written out piece by piece, and on disk rather than in memory until the build ends:
-            # 11 MB of data at 1,000 sources.
-            target = _scratch() / "downloads" / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("w", encoding="utf-8") as out:
-                out.writelines(pieces)
-            files.append(File.generated(config, path, abs_src_path=str(target)))
-        composed = composing.results()
+    generated = renderer.pages()
+    for path, content in generated.items():
+        files.append(File.generated(config, path, content=content))
+    for path, pieces in renderer.downloads():
+        # Written out piece by piece, and on disk rather than in memory until the build ends:
+        # 11 MB of data at 1,000 sources.
+        target = _scratch() / "downloads" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", encoding="utf-8") as out:
+            out.writelines(pieces)
+        files.append(File.generated(config, path, abs_src_path=str(target)))
+    # Source pages are composed now: their links make the backlinks every page shows.
+    sources = {source_path(slug): renderer.source_page(slug) for slug in result.kb.sources}
 
     outgoing: dict[str, set[str]] = {}
     titles: dict[str, str] = {}
-
-    def read_links_and_title(path: str, markdown: str) -> None:
+    for path, markdown in [*generated.items(), *sources.items()]:
         outgoing[path] = markdown_links(path, markdown) | renderer.html_links.get(path, set())
         titles[path] = page_title(markdown, path)
-
-    sources = {}
-    for page, packed, links, title in composed:
-        renderer.adopt(page)
-        outgoing[page.path], titles[page.path], sources[page.path] = links, title, packed
-    for path, markdown in generated.items():
-        read_links_and_title(path, markdown)
     for file in files.documentation_pages():
         if file.src_uri not in outgoing:  # hand-written
-            read_links_and_title(file.src_uri, file.content_string)
+            outgoing[file.src_uri] = markdown_links(file.src_uri, file.content_string)
+            titles[file.src_uri] = page_title(file.content_string, file.src_uri)
     root = Path(config.config_file_path).parent
     _state.update(
-        packed={},
         renderer=renderer,
         sources=sources,
         source_titles={source_path(slug): page.source.title for slug, page in result.kb.sources.items()},
@@ -122,19 +112,18 @@ def on_files(files: Files, config) -> Files:
         backlinks={path: [(p, titles[p]) for p in linkers] for path, linkers in backlinks(outgoing).items()},
         abbreviations=renderer.abbreviations(),
         date=_build_date(root),
+        names=_names_of_pages(result.kb),
     )
     return files
 
 
-def _compose_source_page(renderer: Renderer, slug: str) -> tuple[ComposedPage, bytes, set[str], str]:
-    """A source page composed, read for its links and title, and compressed: held so until MkDocs
-    reads it (`on_page_read_source`); at 10,000 sources they are 80 MB of Markdown."""
-    page = renderer.composed_source_page(slug)
-    packed = zlib.compress(page.markdown.encode("utf-8"), 1)
-    links = markdown_links(page.path, page.markdown) | page.html_links
-    title = page_title(page.markdown, page.path)
-    page.markdown = ""  # the compressed copy is the one kept
-    return page, packed, links, title
+def _names_of_pages(kb) -> dict[str, list[str]]:
+    """Every name of each topic, place and organization, for its page in the search index: a
+    reader who types any of them (a romanization, the Hangul, a former name) finds the page first."""
+    names = {topic_path(t.slug): [t.title, *t.aliases] for t in kb.topics.values()}
+    names.update({place_path(p.slug): [p.name, *p.names] for p in kb.places.values()})
+    names.update({organization_path(o.slug): [o.name, *o.names] for o in kb.organizations.values()})
+    return names
 
 
 def on_env(env, config, files):
@@ -147,8 +136,7 @@ def on_page_read_source(page, config) -> str | None:
     """A source page's Markdown is composed from its front matter, which the core has already
     read and checked; given here, it spares MkDocs parsing the same YAML again (3 % of a build
     at 1,000 sources). None: MkDocs reads the file itself (every other page)."""
-    packed = _state["sources"].pop(page.file.src_uri, None)  # the page keeps it from here on
-    return zlib.decompress(packed).decode("utf-8") if packed is not None else None
+    return _state["sources"].pop(page.file.src_uri, None)  # the page keeps it from here on
 
 
 @event_priority(100)
@@ -175,16 +163,7 @@ def _append_page_blocks(markdown: str, page, config, files) -> str:
     ]) + "\n"
 
 
-@event_priority(200)  # before the search plugin indexes the page's HTML
-def _unpack_content(context, page, config, nav):
-    """The page's HTML back from `_pack_content`, for the theme's template and the search plugin."""
-    packed = _state["packed"].pop(page.file.src_uri, None)
-    if packed is not None:
-        page.content = zlib.decompress(packed).decode("utf-8")
-    return context
-
-
-def _edit_link(context, page, config, nav):
+def on_page_context(context, page, config, nav):
     """Point "Edit this page" of a generated page at the file its content comes from."""
     if config.repo_url and page.file.src_uri in _state.get("generated", ()):
         section = page.file.src_uri.split("/")[0]
@@ -205,22 +184,15 @@ def _fill_indexed(html: str, page, config, files) -> str:
     return _state["renderer"].fill_deferred(page.file.src_uri, html, indexed=True)
 
 
-@event_priority(-100)  # after every other plugin has read the page's Markdown
-def _release_markdown(html: str, page, config, files) -> str:
-    """MkDocs keeps every page's Markdown and HTML until the build ends, though it reads neither once
-    the page is written (the title comes from the render). Letting them go keeps the memory of a
-    build closer to one page's worth per page. "" rather than None: None means "not read yet"."""
-    page.markdown = ""
+@event_priority(90)  # after the claims of source pages are in; before the claim lists of list pages
+def _collect_for_search(html: str, page, config, files) -> str:
+    """Hand the page's text to Pagefind; Material's search then leaves it out of its own index."""
+    search: SearchIndex | None = _state.get("search")
+    if search is not None:
+        page.meta["search"] = {"exclude": True}
+        names = _state["names"].get(page.file.src_uri, [])
+        search.add(page.url, page.title or "", html, config.theme.get("language") or "en", names)
     return html
-
-
-@event_priority(-200)  # the last to see the HTML in MkDocs' first pass
-def _pack_content(html: str, page, config, files) -> str:
-    """MkDocs renders every page's Markdown before it writes any page, and nothing reads the HTML
-    in between: held compressed until `_unpack_content` (1,000 sources: 33 MB of source-page HTML
-    in memory, 17 MB as UTF-8, held as 3 MB; 0.13 s to compress)."""
-    _state["packed"][page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
-    return ""
 
 
 @event_priority(-150)  # after csp_hook (-100): the fragments hold no inline code, and it parses the page without them
@@ -229,38 +201,41 @@ def _fill_deferred(output: str, page, config) -> str:
     return _state["renderer"].fill_deferred(page.file.src_uri, output)
 
 
-@event_priority(-200)  # after every other plugin's on_post_page: the page is about to be written
-def _release_content(output: str, page, config) -> str:
-    page.content = ""
-    return output
+#: Material's search worker, by the name its templates give it (a hash in the name).
+MATERIAL_WORKER = re.compile(r'("search": ")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
 
 
-@event_priority(100)  # before the search plugin writes its index
+def _search_with_pagefind(output: str, page=None, config=None) -> str:
+    """Point Material's search at the Pagefind worker (docs/assets/search-pagefind.js) in the
+    page's `__config`, when this build has a Pagefind index (not the offline copy)."""
+    if _state.get("search") is None:
+        return output
+    return MATERIAL_WORKER.sub(r'\1\2assets/search-pagefind.js"', output, count=1)
+
+
 def on_post_build(config) -> None:
-    """Let go of what this build computed, and give the freed memory back to the system, before
-    the search plugin writes its index: the build's largest moment, since the index is made as
-    one string and then as bytes (106 MB each at 10,000 sources). The next build (`mkdocs
-    serve`) computes everything again from on_config; the scratch folder stays."""
+    """Let go of what this build computed (the next build of `make serve` computes everything
+    again from on_config; the scratch folder stays), then write the search index."""
+    search: SearchIndex | None = _state.get("search")
     for key in [key for key in _state if key != "scratch"]:
         del _state[key]
-    gc.unfreeze()
-    gc.collect()
-    _return_free_memory_to_the_system()
+    if search is not None:
+        try:
+            problems = search.write(Path(config.site_dir))
+        finally:
+            search.close()
+        if problems:
+            raise PluginError("; ".join(problems))
 
 
-def _return_free_memory_to_the_system() -> None:
-    """glibc keeps freed memory for its own reuse, but the index's strings are too large to reuse
-    it: they are mapped afresh. malloc_trim hands the free pages back. A no-op without glibc."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+def on_post_template(output: str, template_name: str, config) -> str:
+    """The theme's own pages (404.html) search like the others."""
+    return _search_with_pagefind(output) if template_name.endswith(".html") else output
 
 
 on_page_markdown = CombinedEvent(_title_from_front_matter, _append_page_blocks)
-on_page_content = CombinedEvent(_sanitize, _fill_indexed, _release_markdown, _pack_content)
-on_page_context = CombinedEvent(_unpack_content, _edit_link)
-on_post_page = CombinedEvent(_fill_deferred, _release_content)
+on_page_content = CombinedEvent(_sanitize, _fill_indexed, _collect_for_search)
+on_post_page = CombinedEvent(_fill_deferred, _search_with_pagefind)
 
 
 def _give_bibtex_one_file(config) -> None:
@@ -306,18 +281,3 @@ def bibtex_footnote_text(reference: str) -> str:
     """A reference as mkdocs-bibtex's SimpleRegistry writes it in a footnote."""
     return reference.replace("\n", " ").replace("\\(", "(").replace("\\)", ")").replace("\\.", ".")
 
-
-def _build_date(root: Path) -> str:
-    """The date a build describes: SOURCE_DATE_EPOCH, else the last commit's date.
-
-    Not the wall clock, so that two builds of the same commit are byte-identical.
-    """
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.timezone.utc).date().isoformat()
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip():
-            return out.stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        pass
-    return dt.date.today().isoformat()

@@ -22,6 +22,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from build_site import replaced_on_success  # scripts/build_site.py, beside this file
 from pdf import default_root, project_name  # scripts/pdf.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,12 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     if pdfs:
         os.environ["KB_PDF"] = next(iter(pdfs))
     started = time.perf_counter()
-    build_offline_site(root / "mkdocs.yml", build_dir)
-    built = time.perf_counter() - started
-    relax_script_policy(build_dir)
-    if leaks := external_references(build_dir):
-        print("The offline site still loads from other hosts:\n  " + "\n  ".join(leaks[:20]), file=sys.stderr)
-        return 1
+    # Built beside build_dir, which it replaces only once built, adapted and checked (build_site.py).
+    with replaced_on_success(build_dir) as staging:
+        build_offline_site(root / "mkdocs.yml", staging)
+        built = time.perf_counter() - started
+        relax_script_policy(staging)
+        if leaks := external_references(staging):
+            raise SystemExit("The offline site still loads from other hosts:\n  " + "\n  ".join(leaks[:20]))
     count = write_zip(build_dir, out, f"{name}-offline", pdfs)
     print(f"Wrote {out} ({count} files, {out.stat().st_size / 1e6:.1f} MB; build {built:.1f} s). "
           f"Unzip it and open {name}-offline/index.html.")

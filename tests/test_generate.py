@@ -79,9 +79,8 @@ def test_a_run_stopped_half_way_leaves_every_page_it_wrote_listed_as_its_own(tmp
     from kb import build
     from kb.__main__ import write_pages
 
-    monkeypatch.setenv("KB_PROCESSES", "1")
     kb = make_kb(tmp_path)
-    renderer = build(kb.root, to_render=True).renderer()
+    renderer = build(kb.root).renderer()
 
     def fails(slug: str) -> str:
         raise RuntimeError("the disk is full")

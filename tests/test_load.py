@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 from fixtures.kbfactory import BIB, SLUG, SOURCE, case_params, make_kb
-from kb.files import read_ahead
 from kb.load import load, source_lines
 from kb.model import FuzzyDate
 
@@ -337,11 +336,3 @@ def test_loaded_knowledge_base_keeps_lines_and_text_dates(tmp_path):
 )
 def test_shorthand_dates_take_their_precision_from_their_form(written, value, precision):
     assert FuzzyDate.model_validate(written) == FuzzyDate(value=value, precision=precision)
-
-
-def test_read_ahead_passes_over_what_it_cannot_open(tmp_path):
-    file = tmp_path / "page.md"
-    file.write_text("text", encoding="utf-8")
-    (tmp_path / "folder.md").mkdir()
-    read_ahead([tmp_path / "missing.md", tmp_path / "folder.md", file])  # a hint: never an error
-    assert file.read_text(encoding="utf-8") == "text"

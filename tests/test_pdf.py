@@ -265,3 +265,48 @@ def test_home_page_and_footer_offer_the_pdf_only_when_the_build_makes_one(site, 
     assert result.returncode == 0, result.stderr
     links = download_links(with_pdf)
     assert len(links) == 2 and set(links) == {"pdf/nk-border-kb.pdf"}  # the home-page button and the footer
+
+
+def test_pdf_declares_the_version_its_pages_need(reader):
+    """Chromium's pages use transparency (PDF 1.4); the merged file started as pikepdf's empty 1.3."""
+    version = tuple(int(n) for n in reader.pdf_header.removeprefix("%PDF-").split("."))
+    assert version >= (1, 4), reader.pdf_header
+
+
+def test_source_date_epoch_dates_the_document_information(reader):
+    import datetime as dt
+
+    epoch = dt.datetime(2025, 12, 1, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH=1764547200
+    assert reader.metadata.creation_date == epoch and reader.metadata.modification_date == epoch
+    assert "North Korea" in reader.metadata.title
+
+
+def test_two_make_pdf_from_one_commit_are_byte_identical_and_dated_by_the_commit(root, chromium, tmp_path):
+    """`make pdf` twice (strict build and print, as `make pdf` runs them, into two folders): the same
+    bytes, so nothing comes from the clock, a random name or /ID, or the folder. Without
+    SOURCE_DATE_EPOCH the date is the last commit's, as on the site: in the document information
+    and on the cover."""
+    import datetime as dt
+    import hashlib
+
+    commit = subprocess.run(["git", "log", "-1", "--format=%cI"], cwd=root, capture_output=True, text=True)
+    if commit.returncode or not commit.stdout.strip():
+        pytest.skip("not a git checkout: the PDF is dated by the clock")
+    committed = dt.datetime.fromisoformat(commit.stdout.strip())
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env.update(CHROMIUM=chromium, PYTHONPATH=str(root / "scripts"))
+    pdfs = []
+    for run in ("first", "second"):
+        pdf = tmp_path / f"{run}.pdf"
+        result = subprocess.run([sys.executable, str(root / "scripts" / "pdf.py"), "--site-dir", str(tmp_path / run),
+                                 "--out", str(pdf)], capture_output=True, text=True, env=env, cwd=root)
+        assert result.returncode == 0, f"pdf.py failed:\n{result.stdout}\n{result.stderr}"
+        pdfs.append(hashlib.sha256(pdf.read_bytes()).hexdigest())
+    assert pdfs[0] == pdfs[1], "two runs on one commit wrote different PDFs (compare them with pikepdf's qdf=True)"
+
+    from pypdf import PdfReader
+
+    info = PdfReader(tmp_path / "first.pdf").metadata
+    assert info.creation_date == committed and info.modification_date == committed, dict(info)
+    cover = flat(pdftotext(tmp_path / "first.pdf", 1, 1))
+    assert f"Built {committed.day} {committed:%B %Y}" in cover, cover

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import gzip
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -161,12 +162,15 @@ def test_a_string_without_latex_markup_is_what_latexcodec_decodes_it_to():
 
 @pytest.fixture(scope="module")
 def indexed_text(site) -> dict[str, str]:
-    """The text of Material's search index, joined per page URL."""
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    """The text of the site's search index (Pagefind's), per page URL: each page's fragment is
+    the text Pagefind indexed, gzipped behind a signature."""
     text_of: dict[str, str] = {}
-    for doc in index["docs"]:
-        page = doc["location"].split("#")[0]
-        text_of[page] = text_of.get(page, "") + " " + doc["title"] + " " + doc["text"]
+    bundles = json.loads((site / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+    assert bundles, "no Pagefind bundle was written"
+    for bundle in bundles:
+        for fragment in (site / "pagefind" / bundle / "fragment").glob("*.pf_fragment"):
+            data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+            text_of[data["url"].lstrip("/")] = data["meta"].get("title", "") + " " + data["content"]
     return text_of
 
 

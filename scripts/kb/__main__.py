@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-# Nothing heavy here: see `main`.
-from .bibtex import BibTeX
-from .parallel import Shared
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -32,18 +28,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new-source":
         from .new_source import run
 
+        from_make = arguments_from_make(os.environ)
+        if isinstance(from_make, str):
+            print(f"new-source: {from_make}", file=sys.stderr)
+            return 1
+        if from_make:  # `make new-source URL=... TITLE=...` or ARGS=...: after the command line's own
+            args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), *from_make])
         return run(args)
-    to_render = args.command == "generate"
-    # A child process starts on the BibTeX files now, while this one imports what the rest needs
-    # (pydantic, PyYAML, Jinja: 0.15 s in which the second core would wait). Interleaved runs
-    # against forking only once all was imported: `kb generate`, 100 sources, 0.79 -> 0.73 s
-    # (30 pairs); `kb check`, 1,000 sources, 1.33 -> 1.18 s (10 pairs).
-    bibtex = BibTeX(args.root, with_references=to_render)
     from . import build
     from .render import TEMPLATE_CACHE
+    from .symlinks import symlink_problems
 
+    links = symlink_problems(args.root)  # a link that loops or leaves the repository: nothing follows it
+    if links:
+        for problem in links:
+            print(problem, file=sys.stderr)
+        print(f"{len(links)} problem{'s' if len(links) != 1 else ''} found; nothing was checked further.", file=sys.stderr)
+        return 1
     TEMPLATE_CACHE.keep_under(args.root)
-    result = build(args.root, to_render=to_render, bibtex=bibtex)
+    result = build(args.root)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if not result.ok:
@@ -56,16 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OK: {len(kb.sources)} sources, {claims} claims, {len(kb.topics)} topics, "
               f"{len(kb.places)} places, {len(kb.organizations)} organizations, {len(kb.bib)} BibTeX entries.")
         return 0
-    # What was loaded lives to the end: the cycle collector need not walk it again and again
-    # while the pages are rendered (0.15 s at 1,000 sources), nor touch it in the child process.
-    gc.freeze()
     return write_pages(result.renderer(), args.out, args.root)
 
 
 def _new_source_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `python -m kb new-source` (kb/new_source.py), defined here: importing that
-    module imports pydantic, PyYAML and pybtex, which `check` and `generate` import only once
-    they have started on the BibTeX files."""
+    """The options of `python -m kb new-source` (kb/new_source.py)."""
     parser.description = "Start docs/sources/<slug>.md and bib/<slug>.bib for a new article."
     parser.add_argument("--url", help="the article's address (https://...)")
     parser.add_argument("--outlet", help="the outlet's slug in data/outlets.yml (e.g. asiapress)")
@@ -82,15 +80,37 @@ def _new_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-input", action="store_true", help="never ask: report what is missing and stop")
 
 
+#: `make new-source NAME=value` -> the option it gives (the Makefile passes each as KB_NEW_SOURCE_NAME).
+MAKE_VALUES = {name: name.lower().replace("_", "-") for name in
+               ["URL", "OUTLET", "TITLE", "DATE", "AUTHORS", "TRANSLATORS", "LANGUAGE", "ACCESSED", "SLUG", "BIBTEX"]}
+MAKE_FLAGS = {"TITLE_IS_OURS": "title-is-ours", "NO_INPUT": "no-input"}
+
+
+def arguments_from_make(environ: dict[str, str]) -> list[str] | str:
+    """The options `make new-source` was given, as the contributor typed them: the Makefile hands
+    each value over untouched (never expanded by make, never read by a shell), so `&`, `#`, `$`,
+    backticks and quotes in a URL or title are kept. ARGS is split as a shell would split it
+    (quotes group words) but nothing in it is run. A string: the one problem, e.g. an open quote."""
+    try:
+        options = shlex.split(environ.get("KB_NEW_SOURCE_ARGS", ""))
+    except ValueError as error:
+        return (f"ARGS: {str(error).lower()}: close the quote, or give each value on its own, "
+                "e.g. make new-source TITLE='The headline' (see CONTRIBUTING.md)")
+    for name, option in MAKE_VALUES.items():
+        if value := environ.get(f"KB_NEW_SOURCE_{name}", ""):
+            options.append(f"--{option}={value}")  # `=`: a value starting with '-' stays a value
+    options += [f"--{option}" for name, option in MAKE_FLAGS.items()
+                if environ.get(f"KB_NEW_SOURCE_{name}", "").strip().lower() not in ("", "0", "no", "false")]
+    return options
+
+
 #: In a folder `generate` writes to: the pages it wrote there, one path a line. The next run
 #: replaces them (and removes those it no longer makes), and touches no other file.
 MANIFEST = ".kb-generated"
 
 
 def write_pages(renderer: Renderer, out: Path, root: Path) -> int:
-    """Every page, written to `out` by two processes (`kb.parallel`): this one from the list
-    pages on, a child from the source pages back. The child is started once the references are
-    ready (both need them); until then this process writes the list pages, which do not."""
+    """Every page, written to `out`."""
     from .paths import source_path
 
     def write(page: tuple[str, Callable[[], str]]) -> None:
@@ -113,14 +133,9 @@ def write_pages(renderer: Renderer, out: Path, root: Path) -> int:
     # Listed before they are written: should this run stop half-way, the next one still knows
     # every page here as its own.
     write_manifest(out, paths)
-    written = 0
-    while written < len(pages) and not renderer.references_ready():
-        write(pages[written])
-        written += 1
-    renderer.references()
-    with Shared(write, pages[written:]) as writing:
-        written += len(writing.results())
-    print(f"Wrote {written} pages to {out}")
+    for page in pages:
+        write(page)
+    print(f"Wrote {len(pages)} pages to {out}")
     return 0
 
 
@@ -160,10 +175,4 @@ def remove_stale_pages(out: Path, stale_paths: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    code = main()
-    # Out at once: Python would otherwise free the knowledge base object by object before
-    # exiting (0.2 s of `kb generate` at 1,000 sources); the system frees it all in one go.
-    # Nothing is left to do: files are closed, the child processes have ended.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    sys.exit(main())

@@ -1,16 +1,13 @@
 """The BibTeX files: read and checked entry by entry, and formatted for the pages, by pybtex.
 
-Loading in its own module because it needs nothing from the rest: `BibTeX(root)` starts on it
-in a child process (`kb.parallel`), and `python -m kb` does so first thing, while it imports
-the libraries the rest needs (pydantic, PyYAML, Jinja: 0.15 s in which the second core would
-wait). So this module imports nothing heavy before it is used: pybtex is imported in the
-functions that call it, which run in the child.
+pybtex is imported in the functions that use it: `python -m kb new-source` and the checks of a
+tree without BibTeX files do not pay for it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -18,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bibtex_braces import brace_problems
-from .files import read_ahead, read_text
-from .parallel import Background
+from .files import read_text
 from .problems import Problem
 from .urls import doi_problem, url_problem
 
@@ -51,35 +47,23 @@ class LoadedBib:
 
 
 class BibTeX:
-    """The BibTeX files of `root`, read (and, `with_references`, formatted) by a child process
-    from now on; where none can be forked, in this process when first asked for."""
+    """The BibTeX files of `root`, read when first asked for, and formatted once."""
 
-    def __init__(self, root: Path, with_references: bool = False):
-        self._with_references = with_references
-        self._job = Background(_read_then_format, Path(root), with_references)
+    def __init__(self, root: Path):
+        self._root = Path(root)
+        self._loaded: LoadedBib | None = None
+        self._references: dict[str, str] | None = None
 
     def loaded(self) -> LoadedBib:
-        return self._job.result(0)
+        if self._loaded is None:
+            self._loaded = load_bib(self._root)
+        return self._loaded
 
     def references(self) -> dict[str, str]:
         """{key: reference as Markdown}: see `formatted_references`."""
-        return self._job.result(1) if self._with_references else formatted_references(self.loaded().entries)
-
-    def references_ready(self) -> bool:
-        """Whether `references()` would return at once (rather than wait for the child)."""
-        return not self._with_references or self._job.ready(1)
-
-    def cancel(self) -> None:
-        self._job.cancel()
-
-
-def _read_then_format(root: Path, with_references: bool) -> Iterator[LoadedBib | dict[str, str]]:
-    loaded = load_bib(root)
-    yield loaded
-    # A second step, once the entries are sent: the rest of the build needs the entries first
-    # (to check citations), and the references only when it writes the pages.
-    if with_references:
-        yield formatted_references(loaded.entries)
+        if self._references is None:
+            self._references = formatted_references(self.loaded().entries)
+        return self._references
 
 
 def bib_files(root: Path) -> list[Path]:
@@ -93,7 +77,6 @@ def load_bib(root: Path) -> LoadedBib:
     The keys that a file which fails to parse appears to define are kept aside, so that its
     one syntax error is not followed by an 'unknown citation' line for every use of them."""
     files = bib_files(root)
-    read_ahead(files)
     entries: dict[str, BibEntry] = {}
     problems: list[Problem] = []
     unparsed_keys: set[str] = set()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from .load import line_of, source_lines
 from .markup import markup_problems
@@ -34,12 +34,6 @@ SPLIT_CITATION_END = re.compile(r"^[^\[\]]*@[^\[\]]*\]")
 HTML_TAG = re.compile(r"</?[a-zA-Z][\w-]*(?=[\s/>])|<!--")
 #: A line that opens or closes a fenced code block.
 FENCE = re.compile(r"\s*(`{3,}|~{3,})")
-
-
-def found_by(rule: Callable[[KnowledgeBase], Iterable[Problem]], kb: KnowledgeBase) -> list[Problem]:
-    """The problems one rule of `RULES` (at the end of this module) finds. The rules are
-    independent of each other: `kb.build` shares them out between two processes."""
-    return list(rule(kb))
 
 
 # --- Sources ------------------------------------------------------------------------------

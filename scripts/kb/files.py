@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
 from pathlib import Path
 
 from .invisible import invisible_characters
@@ -11,32 +9,6 @@ from .problems import Problem
 
 #: What some Windows editors put at the start of a UTF-8 file: not text, and dropped.
 BYTE_ORDER_MARK = "\ufeff"
-
-
-def read_ahead(files: Iterable[Path]) -> None:
-    """Ask the system to start reading all these files now, before they are read one by one.
-
-    A file that is no longer in memory costs a round trip to the disk when it is read, and read
-    one after another those round trips add up: files not read for a minute or two, as before a
-    contributor's first build of the day (this machine's kernel even pages them out after a
-    minute). After the caches were dropped, reading the 2,013 source and BibTeX files of 1,000
-    sources took 0.28 to 0.33 s, and 0.09 to 0.10 s after this hint, which costs 6 µs a file
-    when they are already in memory. A file that cannot be opened is left to the reading,
-    which reports it."""
-    advise = getattr(os, "posix_fadvise", None)  # not on macOS or Windows: there, no hint
-    if advise is None:
-        return
-    for file in files:
-        try:
-            descriptor = os.open(file, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            advise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
-        except OSError:
-            pass
-        finally:
-            os.close(descriptor)
 
 
 def read_text(file: Path, rel: str, problems: list[Problem]) -> str | None:

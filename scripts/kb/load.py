@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .bibtex import BibTeX, load_bib
-from .files import active_documents, read_ahead, read_text
+from .files import active_documents, read_text
 from .model import (
     SLUG,
     FieldError,
@@ -29,7 +29,6 @@ from .model import (
     SourcePage,
     Topic,
 )
-from .parallel import Shared
 from .problems import Problem, close_match, did_you_mean, field_path, how_to_write
 from .yaml_guard import refusal, unclosed_quote_line
 
@@ -49,25 +48,19 @@ Lines = dict[tuple, int]
 def load(root: Path, bibtex: BibTeX | None = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Read everything under `root` (the project folder). Never raises on bad content.
 
-    The BibTeX files are read by `bibtex` (`kb.bibtex`), which may have a child process on
-    them since the build started; without it, here."""
+    `bibtex`: the BibTeX files when the caller has them already (`kb.bibtex`); else read here."""
     problems: list[Problem] = []
     registry_lines: dict[str, dict[str, Lines]] = {}
     unread_registries: set[str] = set()
-    source_files = _source_files(root)
-    read_ahead(file for file, _ in source_files)
-    # The source files, most of the work, are shared with a child process (`kb.parallel`),
-    # which starts on them while this one reads the registries.
-    with Shared(_load_source, source_files) as reading:
-        registries = {
-            name: _load_registry(root, name, model, problems, registry_lines.setdefault(name, {}), unread_registries)
-            for name, model in REGISTRIES.items()
-        }
-        handwritten_text = _handwritten_text(root, problems)
-        bib = bibtex.loaded() if bibtex is not None else load_bib(root)
-        problems += bib.problems
-        rejected: list[RejectedSource] = []
-        sources = _collect_sources(reading.results(), problems, rejected)
+    registries = {
+        name: _load_registry(root, name, model, problems, registry_lines.setdefault(name, {}), unread_registries)
+        for name, model in REGISTRIES.items()
+    }
+    handwritten_text = _handwritten_text(root, problems)
+    bib = bibtex.loaded() if bibtex is not None else load_bib(root)
+    problems += bib.problems
+    rejected: list[RejectedSource] = []
+    sources = _collect_sources([_load_source(entry) for entry in _source_files(root)], problems, rejected)
     return (
         KnowledgeBase(
             sources=sources,

@@ -1,7 +1,8 @@
 """`make new-source`: start a source page and its BibTeX entry, so that nothing is copied by hand.
 
-    make new-source ARGS='--url https://... --outlet asiapress --title "..." --date 2025-06 --authors "HONG Mari; KANG Ji-won"'
-    make new-source ARGS='--bibtex zotero-export.bib --outlet asiapress'
+    make new-source URL='https://...' OUTLET=asiapress TITLE='...' DATE=2025-06 AUTHORS='HONG Mari; KANG Ji-won'
+    make new-source BIBTEX=zotero-export.bib OUTLET=asiapress
+    make new-source                                         # asks for each value
     python -m kb new-source --bibtex - < entry.bib        # a BibTeX entry on standard input
 
 It writes `docs/sources/<slug>.md` (the front matter filled with what is known, the fields only a
@@ -228,7 +229,7 @@ def _read_bibtex(source: str, problems: list[str]) -> str:
     if source == "-":
         return sys.stdin.read()
     try:
-        return Path(source).read_text(encoding="utf-8")
+        return Path(source).expanduser().read_text(encoding="utf-8")  # `~`: make hands values over unexpanded
     except OSError as error:
         problems.append(f"--bibtex: cannot read '{source}': {error.strerror}")
     except UnicodeDecodeError:

@@ -13,7 +13,6 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import groupby
 from pathlib import Path
@@ -186,18 +185,6 @@ class TemplateCache(BytecodeCache):
 TEMPLATE_CACHE = TemplateCache()
 
 
-@dataclass
-class ComposedPage:
-    """A source page's Markdown, and what the renderer recorded while composing it."""
-
-    path: str
-    markdown: str
-    #: Its raw-HTML fragments, by kind ("indexed"...), which `fill_deferred` puts in after Markdown.
-    fragments: dict[str, list[str]]
-    #: The pages it links to in raw HTML (`page_link`).
-    html_links: set[str]
-
-
 class Renderer:
     """Holds the Jinja environment and the derived indexes; one per build."""
 
@@ -343,10 +330,6 @@ class Renderer:
             self._references = bibtex.references() if bibtex else formatted_references(self.kb.bib)
         return self._references
 
-    def references_ready(self) -> bool:
-        """Whether `references()` would return at once (rather than wait for a child process)."""
-        return hasattr(self, "_references") or self._bibtex is None or self._bibtex.references_ready()
-
     def _render(self, template: str, page_path: str, **context: object) -> str:
         return self.env.get_template(template).render(here=page_path, **context)
 
@@ -408,22 +391,6 @@ class Renderer:
             topics=self.derived.topics_of_source[slug],
             src_refs=self.derived.claims_of_source[slug],
         )
-
-    def composed_source_page(self, slug: str) -> ComposedPage:
-        """`source_page` with what composing it recorded in the renderer (its raw-HTML fragments,
-        its links in raw HTML) taken out of it: a child process composes some of the pages, and
-        this process `adopt`s them."""
-        path = source_path(slug)
-        markdown = self.source_page(slug)
-        fragments = {kind: self.deferred.pop((kind, path)) for kind in ("indexed", "deferred") if (kind, path) in self.deferred}
-        return ComposedPage(path, markdown, fragments, self.html_links.pop(path, set()))
-
-    def adopt(self, page: ComposedPage) -> None:
-        """Take back what `composed_source_page` took out (after `generated_pages`, which starts afresh)."""
-        for kind, fragments in page.fragments.items():
-            self.deferred[(kind, page.path)] = fragments
-        if page.html_links:
-            self.html_links[page.path] = page.html_links
 
     def _timeline_svg(self, here: str, refs: list[ClaimRef] | None = None) -> str:
         """The figure of the timeline page (claims per year, when the years have pages of their

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 from urllib.parse import urlsplit
 
 import pytest
-from .browserkit import RESULT_LINKS, result_paths, settled_result_paths
+from .browserkit import RESULT_LINKS, ROOT, result_paths, settled_result_paths
 
 pytestmark = pytest.mark.browser
 
@@ -79,8 +80,28 @@ def test_a_page_view_does_not_fetch_the_search_index(fresh):
     fresh.open("/sources/", wait_until="networkidle")
     fresh.page.wait_for_timeout(500)
     assert INDEX_PATH not in fresh.requested, fresh.requested
-    assert any(path.endswith(".js") and "/workers/search" in path for path in fresh.requested), \
-        "the search worker itself still starts with the page"
+    assert not any(path.startswith("/pagefind/") for path in fresh.requested), fresh.requested
+    assert "/assets/search-pagefind.js" in fresh.requested, "the search worker itself still starts with the page"
+
+
+def test_results_show_the_title_and_a_snippet_with_the_match(web):
+    """Each result: the page's title, and a snippet of its text with the words marked."""
+    type_query(web, "Hyesan")
+    first = web.page.locator(".md-search-result__item").first
+    assert first.locator("h1, h2").first.inner_text().strip()
+    assert "hyesan" in first.locator("mark").first.inner_text().lower()
+
+
+def test_searching_fetches_only_the_index_and_the_results_it_needs(fresh):
+    """Pagefind's bundle: the worker asks for the chunks the words need and the pages it shows,
+    from this site only; Material's lunr worker and the whole-text index are never fetched."""
+    fresh.open("/", wait_until="networkidle")
+    fresh.page.keyboard.press("/")
+    fresh.page.keyboard.type("Hyesan")
+    assert "/places/hyesan/" in settled_result_paths(fresh.page, timeout=10)
+    fetched = [path for path in fresh.requested if path.startswith("/pagefind/")]
+    assert any(path.endswith(".pf_index") for path in fetched) and any(path.endswith(".pf_fragment") for path in fetched), fetched
+    assert not any("/workers/search" in path or "/lunr/" in path for path in fresh.requested), fresh.requested
 
 
 def test_clicking_the_search_box_fetches_the_index_and_finds(fresh):
@@ -118,3 +139,41 @@ def test_arriving_from_a_result_highlights_the_words(fresh):
     fresh.open("/places/hyesan/?h=Hyesan", wait_until="networkidle")
     assert INDEX_PATH in fresh.requested
     fresh.page.locator("article mark").first.wait_for(timeout=5000)
+
+
+# --- A site indexed in parts (scripts/pagefind_index.py: bundles of at most N words) ----------
+
+
+@pytest.fixture(scope="module")
+def site_in_parts(tmp_path_factory):
+    """The seed site indexed in bundles of at most 3,000 words, as a large site is in bundles of
+    1.5 million: the reader's search merges them."""
+    from .browserkit import site_build
+
+    site_dir = tmp_path_factory.mktemp("site-in-parts")
+    result = site_build(ROOT / "mkdocs.yml", site_dir, KB_SEARCH_BUNDLE_WORDS="3000")
+    assert result.returncode == 0, result.stderr
+    return site_dir
+
+
+def test_a_site_indexed_in_parts_finds_pages_of_every_part(site_in_parts, playwright_browser):
+    import json
+
+    from .browserkit import browsing, serve
+
+    bundles = json.loads((site_in_parts / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+    assert len(bundles) >= 5, bundles
+    parts_of = {}  # page -> the bundle that holds it, read from each bundle's fragments
+    for bundle in bundles:
+        for fragment in (site_in_parts / "pagefind" / bundle / "fragment").glob("*.pf_fragment"):
+            url = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+            parts_of[url] = bundle
+    expected = [page for _, page, _ in (p.values for p in SEARCHES)]
+    assert len({parts_of[page] for page in expected}) >= 2, "the expected pages lie in more than one part"
+    with serve(site_in_parts) as url, browsing(playwright_browser, url) as web:
+        for param in SEARCHES:
+            # Found, wherever its part: each part scores its pages by its own word statistics, so
+            # with parts of a few pages (not 1,000 as on a large site) the order is not the test.
+            query, page, _ = param.values
+            pages = list(dict.fromkeys(type_query(web, query)))
+            assert page in pages, f"{query!r}: {page} (in part {parts_of[page]}) not found: {pages}"
