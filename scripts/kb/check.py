@@ -12,11 +12,12 @@ import datetime as dt
 import re
 from typing import Iterable, Iterator
 
-from .load import line_of, source_lines
+from .load import source_lines
 from .markup import markup_problems
 from .model import BIB_KEY, KnowledgeBase, RejectedSource, SourcePage
-from .problems import Problem, did_you_mean, field_path
 from .paths import generated_paths
+from .problems import Problem, did_you_mean, field_path
+from .yaml_lines import line_of
 
 #: A quote is one or two sentences; longer than this is no longer a short quotation.
 MAX_QUOTE_WORDS = 60
