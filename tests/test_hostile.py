@@ -116,6 +116,8 @@ CASES = [
     ("svg-file-outside-assets", [("docs/map.svg", "", '<svg onload="alert(1)"/>\n')],
      ["docs/map.svg: would be published as it is, without the checks, the filter or the security policy of the "
       "pages: write a page as Markdown (.md); scripts and SVG go under docs/assets/"]),
+    ("tag-at-the-end-of-a-title", [(S, 'title: "Missing-person cases in Hyesan"', 'title: "Missing-person cases in Hyesan <img"')],
+     [f"{S}:2: title: contains HTML '<img': write plain text (it is shown literally, never run)"]),
     # --- Hangs --------------------------------------------------------------------------------
     ("yaml-anchor", [(S, "authors: [HONG Mari]", "authors: &a [HONG Mari]\ntranslators: *a")],
      [f"{S}:5: YAML anchor '&a' is not allowed: remove it and write each value out in full "

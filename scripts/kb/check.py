@@ -32,7 +32,7 @@ STRAY_AT = re.compile(r"(?<![\\\w`])@\w")
 SPLIT_CITATION_START = re.compile(r"\[[^\[\]]*@[^\[\]]*$")
 SPLIT_CITATION_END = re.compile(r"^[^\[\]]*@[^\[\]]*\]")
 #: The start of an HTML tag or comment in a plain-text field. Not `a < b`, not an autolink `<https://...>`.
-HTML_TAG = re.compile(r"</?[a-zA-Z][\w-]*(?=[\s/>])|<!--")
+HTML_TAG = re.compile(r"</?[a-zA-Z][\w-]*(?=[\s/>]|$)|<!--")
 #: A line that opens or closes a fenced code block.
 FENCE = re.compile(r"\s*(`{3,}|~{3,})")
 
