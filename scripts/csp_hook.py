@@ -6,10 +6,11 @@ allowed one by one by the SHA-256 of their exact text, computed here after rende
 with 'unsafe-inline'. Only scripts of the theme's frame are hashed: a script inside the page
 content (`.md-content`, i.e. written in Markdown) is left out, so the browser refuses to run it.
 
-Inline `style="…"` attributes (Python-Markdown writes `text-align` into aligned table cells)
-are allowed by their exact hashes too, through 'unsafe-hashes', which allows those values and
-no other. `data:` images are allowed because Material's stylesheet draws its icons with
-`data:image/svg+xml` URLs; they are part of the stylesheet and cause no request.
+Inline `style="…"` attributes of the theme's frame are allowed by their exact hashes too,
+through 'unsafe-hashes', which allows those values and no other. Those inside the content area
+are not: content has none (`kb.sanitize` removes every `style` that Markdown or attr_list wrote;
+tables align with `align`), and were one to get through, the browser would refuse it.
+`data:` images are allowed because Material's stylesheet draws its icons with `data:image/svg+xml` URLs; they are part of the stylesheet and cause no request.
 
 The knowledge base's hook (hooks.py) puts the claim lists and figures of list pages in after
 this one has run, so that a 6 MB timeline is not parsed here: they hold no inline code, which
@@ -30,10 +31,9 @@ JAVASCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
 CONTENT_AREA_CLASS = "md-content"
 #: Inline scripts outside the content area (lxml, not BeautifulSoup: this runs on every page,
 #: and the pure-Python parser took a quarter of a 1,000-source build).
-THEME_INLINE_SCRIPTS = (
-    "//script[not(@src)][not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), "
-    f"' {CONTENT_AREA_CLASS} ')])]"
-)
+OUTSIDE_CONTENT = f"[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' {CONTENT_AREA_CLASS} ')])]"
+THEME_INLINE_SCRIPTS = "//script[not(@src)]" + OUTSIDE_CONTENT
+THEME_STYLE_ATTRIBUTES = "//*[@style]" + OUTSIDE_CONTENT
 HEAD_TAG = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
 
 
@@ -41,7 +41,7 @@ def content_security_policy(html: str) -> str:
     """The policy for one rendered page: 'self' plus the hashes of its own inline code."""
     document = lxml.html.document_fromstring(html)
     scripts = sorted({_sha256(script.text or "") for script in document.xpath(THEME_INLINE_SCRIPTS) if _is_javascript(script)})
-    styles = sorted({_sha256(tag.get("style")) for tag in document.xpath("//*[@style]")})
+    styles = sorted({_sha256(tag.get("style")) for tag in document.xpath(THEME_STYLE_ATTRIBUTES)})
     directives = [
         "default-src 'self'",
         " ".join(["script-src 'self'", *scripts]),

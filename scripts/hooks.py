@@ -32,6 +32,7 @@ from kb import build  # noqa: E402
 from kb.dates import build_date as _build_date  # noqa: E402 - shared with the PDF (scripts/pdf.py)
 from kb.paths import organization_path, place_path, source_path, topic_path  # noqa: E402
 from kb.render import TEMPLATE_CACHE, Renderer, backlinks, markdown_links, page_title  # noqa: E402
+from kb.sanitize import sanitize  # noqa: E402
 from kb.symlinks import symlink_problems  # noqa: E402
 from pagefind_index import SearchIndex  # noqa: E402
 
@@ -221,6 +222,12 @@ def _edit_link(context, page, config, nav):
     return context
 
 
+@event_priority(150)  # first: before the project's own HTML is put in and any plugin reads the page
+def _sanitize(html: str, page, config, files) -> str:
+    """Everything Markdown made of contributors' text through the allow-list (`kb.sanitize`)."""
+    return sanitize(html)
+
+
 @event_priority(100)  # before any other plugin reads the page's HTML
 def _fill_indexed(html: str, page, config, files) -> str:
     """Put in the raw HTML that skipped Markdown but belongs in the search index (claims of source pages)."""
@@ -277,7 +284,7 @@ def on_post_template(output: str, template_name: str, config) -> str:
 
 
 on_page_markdown = CombinedEvent(_title_from_front_matter, _append_page_blocks)
-on_page_content = CombinedEvent(_fill_indexed, _collect_for_search, _release_markdown, _pack_content)
+on_page_content = CombinedEvent(_sanitize, _fill_indexed, _collect_for_search, _release_markdown, _pack_content)
 on_page_context = CombinedEvent(_unpack_content, _edit_link)
 on_post_page = CombinedEvent(_fill_deferred, _search_with_pagefind, _release_content)
 
@@ -291,7 +298,7 @@ def _give_bibtex_one_file(config) -> None:
         return
     combined = _scratch() / "sources.bib"
     files = sorted(Path(plugin.config.bib_dir).rglob("*.bib"))
-    combined.write_text("\n".join(f.read_text(encoding="utf-8") for f in files), encoding="utf-8")
+    combined.write_text("\n".join(f.read_text(encoding="utf-8-sig") for f in files), encoding="utf-8")
     plugin.config.bib_file, plugin.config.bib_dir = str(combined), None
 
 

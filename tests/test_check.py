@@ -181,7 +181,7 @@ BROKEN_REFERENCES = [
     ),
     (
         "bib-entry-with-no-source-warns",
-        [(BIB, "@misc{asiapress", "@misc{unused-2024,\n  title = {Unused}\n}\n@misc{asiapress")],
+        [(BIB, "@misc{asiapress", "@misc{unused-2024,\n  title = {Unused},\n  year = {2024}\n}\n@misc{asiapress")],
         [f"{BIB}:1: unused-2024: warning: BibTeX entry has no source page and is cited nowhere: "
          "add docs/sources/<key>.md or remove it"],
     ),
@@ -232,7 +232,7 @@ def test_hand_written_page_where_a_page_is_generated(tmp_path):
 
 def test_citations_in_hand_written_pages_are_checked_outside_code(tmp_path):
     kb = make_kb(tmp_path)
-    kb.write("bib/un-coi-2014.bib", "@misc{un-coi-2014,\n  title = {Report of the Commission of Inquiry}\n}\n")
+    kb.write("bib/un-coi-2014.bib", "@misc{un-coi-2014,\n  title = {Report of the Commission of Inquiry},\n  year = {2014}\n}\n")
     kb.write("docs/about/method.md", "# Method\n\nAs the inquiry found [@un-coi-2014].\n\n"
              "```bibtex\n@misc{example-key,\n```\n\nSee [@un-coi-2015].\n")
     # un-coi-2014 is cited by a hand-written page only: it is used, so no warning.
@@ -302,7 +302,7 @@ def test_generate_writes_nothing_when_content_is_broken(tmp_path):
 
 def test_warnings_alone_do_not_fail_the_check(tmp_path):
     kb = make_kb(tmp_path)
-    kb.write("bib/extra.bib", "@misc{extra-2024,\n  title = {Extra}\n}\n")
+    kb.write("bib/extra.bib", "@misc{extra-2024,\n  title = {Extra},\n  year = {2024}\n}\n")
     result = run_kb("--root", str(kb.root), "check")
     assert result.returncode == 0
     assert result.stderr.splitlines() == [

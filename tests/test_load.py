@@ -39,12 +39,14 @@ BROKEN_FILES = [
     (
         "wrong-type-list",
         [(S, "authors: [HONG Mari]", "authors: HONG Mari")],
-        [f"{S}:5: authors: wrong type: input should be a valid list (got str 'HONG Mari')"],
+        [f"{S}:5: authors: wrong type: input should be a valid list (got str 'HONG Mari'): "
+         'write a list in brackets, e.g. authors: ["A", "B"] (or [] for none)'],
     ),
     (
         "wrong-type-bool",
         [(S, "title_is_ours: true", "title_is_ours: maybe")],
-        [f"{S}:3: title_is_ours: wrong type: input should be a valid boolean, unable to interpret input (got str 'maybe')"],
+        [f"{S}:3: title_is_ours: wrong type: input should be a valid boolean, unable to interpret input (got str 'maybe'): "
+         "write true or false"],
     ),
     (
         "not-allowed-value",
@@ -211,10 +213,19 @@ def test_bibtex_syntax_error_with_its_line(tmp_path):
     assert kb.problems() == [f"{BIB}:6: BibTeX syntax error: '}}' expected; check braces, commas and quotes"]
 
 
-def test_bibtex_premature_end_of_file(tmp_path):
+def test_bibtex_unclosed_brace_names_the_entry_and_field(tmp_path):
+    """pybtex would say "premature end of file" at the last line (9)."""
     kb = make_kb(tmp_path)
     kb.edit(BIB, "{{Missing-person cases in Hyesan}},", "{{Missing-person cases in Hyesan},")
-    assert kb.problems() == [f"{BIB}:9: BibTeX syntax error: premature end of file; check braces, commas and quotes"]
+    assert kb.problems() == [f"{BIB}:3: {SLUG}.title: a '{{' in this field is never closed: add the missing '}}' "
+                             "(every '{' needs its '}' within the field)"]
+
+
+def test_bibtex_premature_end_of_file(tmp_path):
+    kb = make_kb(tmp_path)
+    kb.edit(BIB, "  url          = {https://www.asiapress.org/rimjin-gang/2025/06/society-economy/missing}\n}",
+            '  url          = "https://www.asiapress.org/rimjin-gang/2025/06/society-economy/missing')
+    assert kb.problems() == [f"{BIB}:7: BibTeX syntax error: premature end of file; check braces, commas and quotes"]
 
 
 def test_bibtex_undefined_month_macro(tmp_path):
@@ -239,7 +250,7 @@ def test_duplicate_bibtex_key_in_one_file(tmp_path):
 
 def test_bibtex_key_mkdocs_bibtex_cannot_read(tmp_path):
     kb = make_kb(tmp_path)
-    kb.write("bib/other.bib", "@misc{nk:2022,\n  title = {Other}\n}\n")
+    kb.write("bib/other.bib", "@misc{nk:2022,\n  title = {Other},\n  year = {2022}\n}\n")
     assert kb.problems() == [
         "bib/other.bib:1: nk:2022: BibTeX key 'nk:2022' is not valid: use letters, digits, '_' and '-' only, then a comma"
     ]

@@ -7,15 +7,17 @@ tree without BibTeX files do not pay for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bibtex_braces import brace_problems
 from .files import read_text
 from .problems import Problem
+from .urls import doi_problem, url_problem
 
 if TYPE_CHECKING:
     from pybtex.database import BibliographyData
@@ -81,6 +83,9 @@ def load_bib(root: Path) -> LoadedBib:
     for file in files:
         rel = file.relative_to(root).as_posix()
         text = read_text(file, rel, problems)
+        if text is not None and (braces := brace_problems(text, rel)):  # said better than pybtex would
+            problems += braces
+            text = None
         data = _parse_bib(text, rel, problems) if text is not None else None
         if data is None:
             unparsed_keys.update(_keys_it_seems_to_define(file))
@@ -97,11 +102,13 @@ def load_bib(root: Path) -> LoadedBib:
                 other = entries[key]
                 problems.append(Problem(rel, line, key, f"BibTeX key '{key}' is defined twice (also {other.path}:{other.line}): keep one"))
                 continue
+            fields = {k.lower(): str(v) for k, v in entry.fields.items()}
+            problems.extend(Problem(rel, line, f"{key}.{name}", message) for name, message in _link_field_problems(fields))
             entries[key] = BibEntry(
                 key=key,
                 path=rel,
                 line=line,
-                fields={k.lower(): str(v) for k, v in entry.fields.items()},
+                fields=fields,
                 persons={role: [str(p) for p in people] for role, people in entry.persons.items()},
                 entry_type=entry.type,
             )
@@ -125,6 +132,22 @@ def _parse_bib(text: str, rel: str, problems: list[Problem]) -> BibliographyData
         message = re.sub(r" in line \d+", "", str(error))
         problems.append(Problem(rel, getattr(error, "lineno", None), "", f"BibTeX {message}; check braces, commas and quotes"))
     return None
+
+
+#: Fields that pybtex's style makes into links (footnotes, "Cite this source", the bibliography),
+#: and what each must be: the link is https://arxiv.org/abs/<eprint>, https://doi.org/<doi>...
+_LINK_FIELDS = {
+    "url": url_problem,
+    "doi": doi_problem,
+    "eprint": lambda v: None if re.fullmatch(r"[\w./-]+", v) else f"'{v}' is not an arXiv identifier: write it as 2101.01234",
+    "pubmed": lambda v: None if re.fullmatch(r"\d+", v) else f"'{v}' is not a PubMed id: write its digits only",
+}
+
+
+def _link_field_problems(fields: dict[str, str]) -> Iterator[tuple[str, str]]:
+    for name, problem_of in _LINK_FIELDS.items():
+        if name in fields and (message := problem_of(fields[name].strip())):
+            yield name, message
 
 
 _ENTRY_START = re.compile(r"@\w+\s*\{\s*([^,\s{}]+)\s*,")

@@ -7,13 +7,17 @@ dates that must be consistent, and pitfalls of mkdocs-bibtex that it does not re
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from typing import Iterable, Iterator
 
-from .load import line_of, source_lines
+from .load import source_lines
+from .markup import markup_problems
 from .model import BIB_KEY, KnowledgeBase, RejectedSource, SourcePage
-from .problems import Problem, did_you_mean, field_path
 from .paths import generated_paths
+from .problems import Problem, did_you_mean, field_path
+from .yaml_lines import line_of
 
 #: A quote is one or two sentences; longer than this is no longer a short quotation.
 MAX_QUOTE_WORDS = 60
@@ -27,11 +31,10 @@ STRAY_AT = re.compile(r"(?<![\\\w`])@\w")
 #: A citation block opened on one line and closed on the next: mkdocs-bibtex leaves it as raw text.
 SPLIT_CITATION_START = re.compile(r"\[[^\[\]]*@[^\[\]]*$")
 SPLIT_CITATION_END = re.compile(r"^[^\[\]]*@[^\[\]]*\]")
-#: The start of an HTML tag or comment. Not `a < b`, not an autolink `<https://...>`.
-HTML_TAG = re.compile(r"</?[a-zA-Z][\w-]*(?=[\s/>])|<!--")
+#: The start of an HTML tag or comment in a plain-text field. Not `a < b`, not an autolink `<https://...>`.
+HTML_TAG = re.compile(r"</?[a-zA-Z][\w-]*(?=[\s/>]|$)|<!--")
 #: A line that opens or closes a fenced code block.
 FENCE = re.compile(r"\s*(`{3,}|~{3,})")
-SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|data|vbscript):", re.I)
 
 
 # --- Sources ------------------------------------------------------------------------------
@@ -40,7 +43,8 @@ SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|data|vbscript):", re.I)
 def _source_references(kb: KnowledgeBase) -> Iterator[Problem]:
     for page in kb.sources.values():
         src = page.source
-        if src.outlet not in kb.outlets:
+        # An outlet whose entry was rejected, or whose file could not be read, is reported there.
+        if src.outlet not in kb.outlets and src.outlet not in kb.registry_lines.get("outlets", {}) and "outlets" not in kb.unread_registries:
             yield _at(page, ("outlet",), f"unknown outlet '{src.outlet}'{did_you_mean(src.outlet, kb.outlets)}: use a slug from data/outlets.yml or add the outlet there")
         if not kb.has_bib(src.bib):
             yield _at(page, ("bib",), f"no BibTeX entry '{src.bib}' in bib/{did_you_mean(src.bib, kb.bib)}: fix the key, or add bib/{page.slug}.bib (run `make new-source`)")
@@ -87,6 +91,8 @@ def _unknown_slugs(kb: KnowledgeBase, page, claims: list[tuple[int, dict]]) -> I
             slugs = values.get(field)
             for j, slug in enumerate(slugs if isinstance(slugs, list) else []):
                 # A slug whose registry entry was rejected is reported there, not here again.
+                if field in kb.unread_registries:  # its file's one problem is reported; not every use of it
+                    break
                 if isinstance(slug, str) and slug not in registries[field] and slug not in kb.registry_lines.get(field, {}):
                     yield _at(page, ("claims", i, field, j), f"unknown {kind} '{slug}'{did_you_mean(slug, registries[field])}: use a slug from data/{field}.yml or add it there")
 
@@ -116,6 +122,25 @@ def _event_dates(kb: KnowledgeBase) -> Iterator[Problem]:
                 yield _at(page, ("claims", i, "date"), f"event date {claim.date.value} is after the publication date {published.value}: check the year")
 
 
+def _dates_of_sources(kb: KnowledgeBase) -> Iterator[Problem]:
+    """No date after today (anywhere on Earth), and no access before the publication."""
+    today = latest_date_today()
+    for page in kb.sources.values():
+        src = page.source
+        if src.published.value > today.isoformat()[: len(src.published.value)]:
+            yield _at(page, ("published",), f"publication date {src.published.value} is in the future: check the year")
+        elif src.accessed > today:
+            yield _at(page, ("accessed",), f"access date {src.accessed} is in the future: write the day you read the article")
+        elif src.accessed.isoformat()[: len(src.published.value)] < src.published.value:
+            yield _at(page, ("accessed",), f"access date {src.accessed} is before the publication date {src.published.value}: "
+                                           "check both (accessed is the day you read the article)")
+
+
+def latest_date_today() -> dt.date:
+    """Today's date where it is latest (UTC+14): a contributor's today is never in the future."""
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=14)).date()
+
+
 def _coarser(a: str, b: str) -> str:
     order = ["year", "month", "day"]
     return order[min(order.index(a), order.index(b))]
@@ -123,29 +148,33 @@ def _coarser(a: str, b: str) -> str:
 
 def _body_citations(kb: KnowledgeBase) -> Iterator[Problem]:
     for page in [*kb.sources.values(), *kb.rejected]:
-        for offset, line in prose_lines(page.body):
-            if not _may_have_problem(line):
-                continue
-            for message in [*citation_problems(line, kb), *markup_problems(line)]:
-                yield Problem(page.path, page.body_line + offset, "body", message)
-            if PLACEHOLDER in line:
-                yield Problem(page.path, page.body_line + offset, "body",
-                              f"placeholder '{PLACEHOLDER}' left: replace it with your summary in your own words")
+        found = [(offset, message) for offset, line in prose_lines(page.body) if _may_have_problem(line)
+                 for message in _line_problems(line, kb)]
+        found += markup_problems(page.body)
+        for offset, message in sorted(found):
+            yield Problem(page.path, page.body_line + offset, "body", message)
+
+
+def _line_problems(line: str, kb: KnowledgeBase) -> Iterator[str]:
+    yield from citation_problems(line, kb)
+    if PLACEHOLDER in line:
+        yield f"placeholder '{PLACEHOLDER}' left: replace it with your summary in your own words"
 
 
 def _may_have_problem(line: str) -> bool:
-    """Whether a line of a body may break a rule of `citation_problems`, `markup_problems` or
-    the placeholder's: each needs one of these characters. Most lines have none, and running
-    every rule on every line was most of the checks (0.25 s at 1,000 sources)."""
-    return "@" in line or "<" in line or ("]" in line and "(" in line) or PLACEHOLDER in line
+    """Whether a line of a body may break a rule of `citation_problems` or the placeholder's:
+    each needs one of these. Most lines have none, and running every rule on every line was
+    most of the checks (0.25 s at 1,000 sources). (Markup is read from the whole text.)"""
+    return "@" in line or PLACEHOLDER in line
 
 
 def _handwritten_citations(kb: KnowledgeBase) -> Iterator[Problem]:
-    """Hand-written pages may hold HTML (they are the editors' own), but their citations must resolve."""
+    """Hand-written pages may hold HTML (they are the editors' own), but not what the sanitizer
+    would remove from it, and their citations must resolve."""
     for path, text in kb.handwritten_text.items():
-        for offset, line in prose_lines(text):
-            for message in citation_problems(line, kb):
-                yield Problem(f"docs/{path}", offset + 1, "", message)
+        found = [(offset, message) for offset, line in prose_lines(text) for message in citation_problems(line, kb)]
+        for offset, message in sorted(found + list(markup_problems(text, html_allowed=True))):
+            yield Problem(f"docs/{path}", offset + 1, "", message)
 
 
 def prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
@@ -157,16 +186,6 @@ def prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
             fence = None if fence else marker.group(1)
         elif fence is None:
             yield offset, line
-
-
-def markup_problems(text: str) -> Iterator[str]:
-    """Raw HTML or script links in curated Markdown (source bodies, topic intros): not allowed,
-    because Markdown passes HTML through to the page, where it would run."""
-    code_free = _without_code(text)
-    if tag := HTML_TAG.search(code_free):
-        yield f"contains HTML '{tag.group()}': write Markdown only (raw HTML is not allowed)"
-    if SCRIPT_URL.search(code_free):
-        yield "link to a script ('javascript:' or 'data:'): link to an http(s) address only"
 
 
 def citation_problems(text: str, kb: KnowledgeBase) -> Iterator[str]:
@@ -223,6 +242,8 @@ def _registries(kb: KnowledgeBase) -> Iterable[tuple[str, dict]]:
 
 
 def _registry_references(kb: KnowledgeBase) -> Iterator[Problem]:
+    if kb.unread_registries & {"topics", "places"}:  # what they name is not known: reported once
+        return
     for slug, topic in kb.topics.items():
         for i, related in enumerate(topic.related):
             if related not in kb.topics:
@@ -239,14 +260,23 @@ def _registry_references(kb: KnowledgeBase) -> Iterator[Problem]:
 
 def _topic_intro_citations(kb: KnowledgeBase) -> Iterator[Problem]:
     for slug, topic in kb.topics.items():
-        for line in topic.intro.splitlines():
-            for message in [*citation_problems(line, kb), *markup_problems(line)]:
-                yield _in_registry(kb, "topics", slug, ("intro",), message)
+        found = [(offset, message) for offset, line in enumerate(topic.intro.splitlines())
+                 for message in citation_problems(line, kb)]
+        for offset, message in sorted(found + list(markup_problems(topic.intro))):
+            problem = _in_registry(kb, "topics", slug, ("intro",), message)
+            # The line of `intro:`; a later line of its text (`intro: |`) is that many lines below.
+            yield dataclasses.replace(problem, line=problem.line + offset + 1) if offset and problem.line else problem
 
 
 def _generated_pages_do_not_overwrite(kb: KnowledgeBase) -> Iterator[Problem]:
     for path in sorted(generated_paths(kb) & kb.handwritten):
         yield Problem(f"docs/{path}", None, "", "this page is generated from data/ and docs/sources/: move or rename the hand-written file (generated output never overwrites it)")
+
+
+def _no_active_documents(kb: KnowledgeBase) -> Iterator[Problem]:
+    for path in kb.active_documents:
+        yield Problem(path, None, "", "would be published as it is, without the checks, the filter or the security policy "
+                                      "of the pages: write a page as Markdown (.md); scripts and SVG go under docs/assets/")
 
 
 def _unused_topics(kb: KnowledgeBase) -> Iterator[Problem]:
@@ -256,6 +286,20 @@ def _unused_topics(kb: KnowledgeBase) -> Iterator[Problem]:
     for slug in kb.topics:
         if slug not in used:
             yield _in_registry(kb, "topics", slug, (), "topic has no claims yet: its page will only show the introduction", "warning")
+
+
+def _bib_title_and_year(kb: KnowledgeBase) -> Iterator[Problem]:
+    """pybtex prints a reference without title or year as if it had none (no error): refused.
+    The year is not taken from the source page's date: the BibTeX entry is also a download
+    (sources.bib) that must stand alone, so the page's year is suggested, not filled in."""
+    for key, entry in kb.bib.items():
+        if not entry.fields.get("title", "").strip("{} "):
+            yield Problem(entry.path, entry.line, key, "BibTeX entry has no title: add title = {{The headline}},")
+        if not entry.fields.get("year", "").strip("{} "):
+            page = kb.sources.get(key)
+            year = page.source.published.year if page else "YYYY"
+            given = " (the year of the source page's publication date)" if page else " (the year of publication)"
+            yield Problem(entry.path, entry.line, key, f"BibTeX entry has no year: add year = {{{year}}},{given}")
 
 
 def _unused_bib_entries(kb: KnowledgeBase) -> Iterator[Problem]:
@@ -287,12 +331,15 @@ RULES = [
     _claim_references,
     _claim_quotes,
     _event_dates,
+    _dates_of_sources,
     _body_citations,
     _handwritten_citations,
     _no_html_in_fields,
     _registry_references,
     _topic_intro_citations,
     _generated_pages_do_not_overwrite,
+    _no_active_documents,
     _unused_topics,
+    _bib_title_and_year,
     _unused_bib_entries,
 ]

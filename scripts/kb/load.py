@@ -12,11 +12,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from .bibtex import BibTeX, load_bib
-from .files import read_text
+from .files import active_documents, read_text
 from .model import (
     SLUG,
     FieldError,
@@ -29,7 +28,8 @@ from .model import (
     SourcePage,
     Topic,
 )
-from .problems import Problem, close_match, did_you_mean, field_path
+from .problems import Problem, close_match, did_you_mean, field_path, how_to_write
+from .yaml_lines import Lines, line_of, parse_yaml
 
 SOURCES_DIR = "docs/sources"
 REGISTRIES: dict[str, type[BaseModel]] = {
@@ -41,17 +41,15 @@ REGISTRIES: dict[str, type[BaseModel]] = {
 #: Pages under docs/sources/ that are not source pages.
 NOT_SOURCES = {"index.md"}
 
-Lines = dict[tuple, int]
-
-
 def load(root: Path, bibtex: BibTeX | None = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Read everything under `root` (the project folder). Never raises on bad content.
 
     `bibtex`: the BibTeX files when the caller has them already (`kb.bibtex`); else read here."""
     problems: list[Problem] = []
     registry_lines: dict[str, dict[str, Lines]] = {}
+    unread_registries: set[str] = set()
     registries = {
-        name: _load_registry(root, name, model, problems, registry_lines.setdefault(name, {}))
+        name: _load_registry(root, name, model, problems, registry_lines.setdefault(name, {}), unread_registries)
         for name, model in REGISTRIES.items()
     }
     handwritten_text = _handwritten_text(root, problems)
@@ -70,95 +68,14 @@ def load(root: Path, bibtex: BibTeX | None = None) -> tuple[KnowledgeBase, list[
             handwritten=_handwritten_pages(root),
             handwritten_text=handwritten_text,
             registry_lines=registry_lines,
+            unread_registries=frozenset(unread_registries),
+            active_documents=tuple(active_documents(root)),
             incomplete=any(p.severity == "error" for p in problems),
             unparsed_bib_keys=bib.unparsed_keys,
             rejected=tuple(rejected),
         ),
         problems,
     )
-
-
-# --- YAML with line numbers -------------------------------------------------------------
-
-
-_NO_TIMESTAMPS = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _TextDateLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text: PyYAML would raise a bare ValueError on an
-    impossible date such as 2024-02-30; the schema reports it with its field and line."""
-
-    yaml_implicit_resolvers = _NO_TIMESTAMPS
-
-
-class _FastTextDateLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """The same on libyaml, about 10 times faster; used first, since most files are valid."""
-
-    yaml_implicit_resolvers = _NO_TIMESTAMPS
-
-
-#: What usually causes a YAML syntax error in front matter written by hand.
-YAML_HINT = 'check indentation, colons and quotes (inside "..." write \\" for a quote mark)'
-
-
-def parse_yaml(text: str, path: str, first_line: int, problems: list[Problem],
-               with_lines: bool = True) -> tuple[Any, Lines] | None:
-    """Parse YAML, returning the data and a map from field path to line number (empty without
-    `with_lines`).
-
-    `first_line` is the file line on which `text` starts (front matter starts on line 2).
-    A file libyaml rejects is parsed again by the pure-Python loader, whose messages say more
-    ("expected ',' or ']', but got ':'").
-    """
-    try:
-        return _parse_with(_FastTextDateLoader, text, first_line, with_lines)
-    except yaml.YAMLError:
-        pass
-    try:
-        return _parse_with(_TextDateLoader, text, first_line, with_lines)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + first_line if mark else first_line
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        context = getattr(error, "context_mark", None)
-        if context and context.line + first_line != line:
-            reason += f" (what is wrong may start on line {context.line + first_line})"
-        problems.append(Problem(path, line, "", f"YAML syntax error: {reason}; {YAML_HINT}"))
-        return None
-
-
-def _parse_with(loader_class: type, text: str, first_line: int, with_lines: bool) -> tuple[Any, Lines]:
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    return data, _line_map(node, (), first_line) if node is not None and with_lines else {}
-
-
-def _line_map(node: yaml.Node, path: tuple, first_line: int) -> Lines:
-    lines: Lines = {path: node.start_mark.line + first_line}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child = path + (key_node.value,)
-            lines.update(_line_map(value_node, child, first_line))
-            lines[child] = key_node.start_mark.line + first_line
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines.update(_line_map(item, path + (index,), first_line))
-    return lines
-
-
-def line_of(lines: Lines, loc: tuple) -> int | None:
-    """The line of the deepest part of `loc` that appears in the file."""
-    for end in range(len(loc), -1, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return None
 
 
 # --- Schema errors as contributor-friendly lines ------------------------------------------
@@ -224,7 +141,7 @@ def _explain(item: dict, model: type[BaseModel], loc: tuple) -> str:
     if kind == "literal_error":
         return f"'{item['input']}' is not allowed: {item['msg'].removeprefix('Input should be ')}"
     got = type(item.get("input")).__name__
-    return f"wrong type: {item['msg'].lower()} (got {got} {item.get('input')!r:.40})"
+    return f"wrong type: {item['msg'].lower()} (got {got} {item.get('input')!r:.40}){how_to_write(kind, name)}"
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -325,7 +242,7 @@ def source_lines(page: SourcePage | RejectedSource) -> Lines:
     only when it has a problem."""
     if isinstance(page, RejectedSource):
         return page.lines
-    return _front_matter_lines(page.file.read_text(encoding="utf-8")) if page.file else {}
+    return _front_matter_lines(page.file.read_text(encoding="utf-8-sig")) if page.file else {}
 
 
 def _front_matter_lines(text: str) -> Lines:
@@ -338,9 +255,13 @@ def _front_matter_lines(text: str) -> Lines:
 
 
 def _load_registry(
-    root: Path, name: str, model: type[BaseModel], problems: list[Problem], entry_lines: dict[str, Lines]
+    root: Path, name: str, model: type[BaseModel], problems: list[Problem], entry_lines: dict[str, Lines],
+    unread: set[str],
 ) -> dict[str, Any]:
-    """Entries by slug; `entry_lines` receives, per slug, the line of each of its fields."""
+    """Entries by slug; `entry_lines` receives, per slug, the line of each of its fields. A file
+    that cannot be read as a list goes into `unread`: its one problem is then not followed by an
+    "unknown topic" line for every use of its slugs."""
+    unread.add(name)  # until it is read
     file = root / "data" / f"{name}.yml"
     rel = file.relative_to(root).as_posix()
     entries: dict[str, Any] = {}
@@ -355,6 +276,7 @@ def _load_registry(
     if not isinstance(data, list):
         problems.append(Problem(rel, 1, "", "registry must be a list of entries, each starting with '- slug:'"))
         return entries
+    unread.discard(name)
     lines_of_entry = _lines_by_entry(lines)
     for index, item in enumerate(data):
         try:

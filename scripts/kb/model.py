@@ -16,9 +16,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .bibtex import BIB_KEY, BibEntry
+from .paths import INDEX_PAGES
+from .urls import HTTP_URL, not_a_url, url_problem  # noqa: F401 - HTTP_URL is also for new_source
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-HTTP_URL = r"^https?://[^\s/]+\.[^\s]+$"
+#: Slugs a topic, place or organization cannot have: the names of the generated pages in their
+#: folders (topics/index.md is the list of topics; a topic `index` would replace it).
+RESERVED_SLUGS = frozenset(path.rpartition("/")[2].removesuffix(".md") for path in INDEX_PAGES if "/" in path)
 
 Precision = Literal["year", "month", "day"]
 EvidenceType = Literal[
@@ -203,8 +207,8 @@ class Source(Strict):
     @field_validator("url", "archive_url")
     @classmethod
     def _http_url(cls, url: str | None) -> str | None:
-        if url is not None and not re.match(HTTP_URL, url):
-            raise ValueError(not_a_url(url))
+        if url is not None and (problem := url_problem(url)):
+            raise ValueError(problem)
         return url
 
     @field_validator("archive_missing")
@@ -223,12 +227,20 @@ class Source(Strict):
         return reason
 
 
-def not_a_url(url: str) -> str:
-    return f"'{url}' is not an http(s) URL: write the full address, starting https://"
+class Entry(Strict):
+    """An entry of data/topics.yml, places.yml or organizations.yml: one generated page each."""
 
-
-class Topic(Strict):
     slug: str = Field(pattern=SLUG)
+
+    @field_validator("slug")
+    @classmethod
+    def _not_reserved(cls, slug: str) -> str:
+        if slug in RESERVED_SLUGS:
+            raise ValueError(f"slug '{slug}' is reserved: the list page of this folder has that name; choose another")
+        return slug
+
+
+class Topic(Entry):
     title: str
     aliases: list[str] = []
     #: Curated Markdown introduction; statements in it carry [@key] citations.
@@ -236,8 +248,7 @@ class Topic(Strict):
     related: list[str] = []
 
 
-class Place(Strict):
-    slug: str = Field(pattern=SLUG)
+class Place(Entry):
     name: str
     #: Every other name a reader may type: romanizations, Hangul, Chinese, former names.
     names: list[str] = []
@@ -249,8 +260,7 @@ class Place(Strict):
     note: str | None = None
 
 
-class Organization(Strict):
-    slug: str = Field(pattern=SLUG)
+class Organization(Entry):
     name: str
     names: list[str] = []
     kind: Literal["state-security", "police", "military", "party", "mass-organization",
@@ -266,6 +276,13 @@ class Outlet(Strict):
     name: str
     url: str
     description: str
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        if problem := url_problem(url):
+            raise ValueError(problem)
+        return url
 
 
 @dataclass(frozen=True)
@@ -310,6 +327,10 @@ class KnowledgeBase:
     handwritten_text: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     #: Per registry ("topics"...), per slug: the file line of each field, e.g. {("intro",): 5}.
     registry_lines: dict[str, dict[str, dict[tuple, int]]] = field(default_factory=dict, compare=False, repr=False)
+    #: Registries ("topics"...) whose file could not be read at all (reported once): their slugs are not checked.
+    unread_registries: frozenset[str] = frozenset()
+    #: Files under docs/ that MkDocs would publish as they are and a browser would run (`files.active_documents`).
+    active_documents: tuple[str, ...] = ()
     #: True when some file could not be loaded: "never used" warnings would then be misleading.
     incomplete: bool = False
     #: Keys that BibTeX files with a syntax error seem to define (already reported once).

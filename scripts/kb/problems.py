@@ -46,3 +46,29 @@ def field_path(loc: Iterable[object]) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
+
+
+#: How to write a value of each type pydantic asks for, as the end of a "wrong type" line.
+_HOW_TO_WRITE = {
+    "list_type": 'write a list in brackets, e.g. {field}["A", "B"] (or [] for none)',
+    "tuple_type": "write the two numbers in brackets, e.g. {field}[41.4, 128.2]",
+    "string_type": 'put the value in quotes, e.g. {field}"1984"',
+    "bool_type": "write true or false",
+    "bool_parsing": "write true or false",
+    "int_type": "write a whole number",
+    "int_parsing": "write a whole number",
+    "float_type": "write a number, e.g. 41.4",
+    "float_parsing": "write a number, e.g. 41.4",
+    "dict_type": "write its fields on the lines below it, indented (see CONTRIBUTING.md)",
+    "model_type": "write its fields on the lines below it, indented (see CONTRIBUTING.md)",
+    "model_attributes_type": "write its fields on the lines below it, indented (see CONTRIBUTING.md)",
+}
+
+
+def how_to_write(kind: str, field: object) -> str:
+    """': how to write it' for a "wrong type" problem of pydantic type `kind`, or ''."""
+    hint = _HOW_TO_WRITE.get(kind)
+    if hint is None:
+        return ""
+    name = f"{field}: " if isinstance(field, str) else ""  # an item of a list has no name
+    return ": " + hint.format(field=name)

@@ -35,7 +35,8 @@ FRONT_MATTER = {
     "outlet": "hostile-outlet",
     "authors": [ATTRIBUTE, f"{JS_LINK} {CITATION}"],
     "published": {"value": "2025-06", "precision": "month", "inferred": ATTRIBUTE},
-    "url": 'https://example.org/"><script>alert(1)</script>',
+    # The schema refuses '"', '<', '>' and spaces in an address (kb/urls.py): a single quote passes.
+    "url": "https://example.org/x'onmouseover='alert(1)'&y=1",
     "archive_missing": f"{JINJA} {SCRIPT}",
     "accessed": "2026-11-24",
     "language": "en",
