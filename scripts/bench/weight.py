@@ -64,7 +64,7 @@ def largest_pages(site: Path) -> dict[str, dict]:
 
 def first_view(site: Path, page: Path) -> dict[str, int]:
     """Gzipped bytes of what a browser fetches to show a page: the HTML, the stylesheets, scripts,
-    icons and fonts it references, and Material's search worker, which starts with every page.
+    icons and fonts it references, and the search worker, which starts with every page.
     The search index and lunr's language files wait until the reader starts to search
     (docs/assets/search-on-demand.js; tests/browser/test_search.py checks both in chromium)."""
     base = SITE_BASE
