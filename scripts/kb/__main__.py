@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OK: {len(kb.sources)} sources, {claims} claims, {len(kb.topics)} topics, "
               f"{len(kb.places)} places, {len(kb.organizations)} organizations, {len(kb.bib)} BibTeX entries.")
         return 0
-    return write_pages(result.renderer(), args.out, args.root)
+    from .history import read_history  # the What's new page's dates, from git
+
+    return write_pages(result.renderer(history=read_history(args.root)), args.out, args.root)
 
 
 def _new_source_arguments(parser: argparse.ArgumentParser) -> None:

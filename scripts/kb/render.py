@@ -23,6 +23,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from . import export, figures
 from .bibtex import BibTeX, formatted_references
 from .derive import ClaimRef, Derived
+from .history import History, absent
 from .model import EVIDENCE_LABELS, Claim, KnowledgeBase, Place, SourcePage
 from .paths import (
     BIBLIOGRAPHY,
@@ -34,6 +35,7 @@ from .paths import (
     timeline_year_path,
     topic_path,
 )
+from .whats_new import whats_new
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = {"en": "English", "ko": "Korean", "zh": "Chinese", "ja": "Japanese", "ru": "Russian"}
@@ -189,7 +191,7 @@ class Renderer:
     """Holds the Jinja environment and the derived indexes; one per build."""
 
     def __init__(self, kb: KnowledgeBase, derived: Derived, use_directory_urls: bool = True,
-                 defer_html: bool = False, bibtex: BibTeX | None = None):
+                 defer_html: bool = False, bibtex: BibTeX | None = None, history: History | None = None):
         self.kb = kb
         #: The BibTeX files, whose references a child process may be formatting (`kb.build`).
         self._bibtex = bibtex
@@ -213,6 +215,9 @@ class Renderer:
         self.env.globals["claims_html"] = self.claims_html
         self.env.globals["page_link"] = self.page_link
         self.env.globals["claim_links"] = self.claim_links
+        # What's new (kb/whats_new.py; the page is in paths.INDEX_PAGES), from git (kb/history.py).
+        self.history = history or absent("the pages were generated without the git history")
+        self.env.globals["whats_new"] = lambda: whats_new(kb, self.history)
         self._claim_html: dict[str, bytes] = {}
         #: {year: its dated claims, in event order} when the years have timeline pages of their own, else empty.
         self.timeline_years = dict(_by_year(derived.timeline)) if timeline_page_years(kb) else {}
