@@ -8,7 +8,9 @@ source page composed from its front matter (in place of the file), and appends t
 skipped it (Renderer(defer_html=True)): the claims of a source page before the search plugin
 reads the page; the claim lists and figures of list pages, the backlinks and the cite box into
 the finished HTML, out of the search index. Each page's text goes to the search index
-(scripts/pagefind_index.py), which Pagefind writes once the pages are.
+(scripts/pagefind_index.py), which Pagefind writes once the pages are. From the git history
+(kb/history.py, read once per build) come the What's new page, the Atom feed (feed.xml) and each
+page's "Last updated" (kb/updated.py), shown under its content and put in sitemap.xml.
 """
 
 from __future__ import annotations
