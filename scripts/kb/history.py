@@ -91,7 +91,7 @@ def read_history(root: Path) -> History:
     root = Path(root)
     shallow = _git(root, "rev-parse", "--is-shallow-repository")
     if shallow is None:
-        return unknown(root, "this copy of the knowledge base is not a git checkout")
+        return unknown(root, "git finds no history here (not a git checkout, or one git refuses to read)")
     if shallow.strip() == "true":
         return unknown(root, "this copy of the knowledge base is a shallow clone, without its history")
     log = _git(root, "log", "--raw", "--no-abbrev", "--no-renames", "--relative", "--format=%x00%H %cI", "--", *CONTENT)
