@@ -9,6 +9,7 @@ registries, hand-written pages and four sources (C1), a fifth source (C2), a cor
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -111,8 +112,9 @@ def test_every_page_links_the_feed_in_its_head(built):
 def test_whats_new_lists_the_changes_newest_first(built):
     soup = BeautifulSoup((built["site"] / "whats-new" / "index.html").read_text(encoding="utf-8"), "lxml")
     article = soup.select_one("article.md-content__inner")
-    assert [h.get_text(strip=True).rstrip("¶") for h in article.find_all("h2")] == ["2025-03-30", "2025-02-20", "2025-01-10"]
-    items = [li.get_text(" ", strip=True) for li in article.select("ul > li")]
+    days = [h for h in article.find_all("h2") if re.fullmatch(r"\d{4}-\d\d-\d\d", h.get_text(strip=True).rstrip("¶"))]
+    assert [h.get_text(strip=True).rstrip("¶") for h in days] == ["2025-03-30", "2025-02-20", "2025-01-10"]
+    items = [li.get_text(" ", strip=True) for day in days for li in day.find_next_sibling("ul").find_all("li")]
     assert items[0].startswith("Claims changed:") and "corrected party-order-to-arrest-defectors-and-brokers" in items[0]
     assert items[1].startswith("Added: North Korea tightens watch on border residents")
     assert len(items) == 1 + len(built["sources"])
