@@ -8,7 +8,9 @@ source page composed from its front matter (in place of the file), and appends t
 skipped it (Renderer(defer_html=True)): the claims of a source page before the search plugin
 reads the page; the claim lists and figures of list pages, the backlinks and the cite box into
 the finished HTML, out of the search index. Each page's text goes to the search index
-(scripts/pagefind_index.py), which Pagefind writes once the pages are.
+(scripts/pagefind_index.py), which Pagefind writes once the pages are. From the git history
+(kb/history.py, read once per build) come the What's new page, the Atom feed (feed.xml) and each
+page's "Last updated" (kb/updated.py), shown under its content and put in sitemap.xml.
 """
 
 from __future__ import annotations
@@ -29,11 +31,14 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).parent))  # make `kb` importable without installing it
 
 from kb import build  # noqa: E402
-from kb.dates import build_date as _build_date  # noqa: E402 - shared with the PDF (scripts/pdf.py)
+from kb.feed import FEED, atom  # noqa: E402
+from kb.history import read_history  # noqa: E402
 from kb.paths import organization_path, place_path, source_path, topic_path  # noqa: E402
-from kb.render import TEMPLATE_CACHE, Renderer, backlinks, markdown_links, page_title  # noqa: E402
+from kb.render import TEMPLATE_CACHE, Renderer, backlinks, html_url, markdown_links, page_title  # noqa: E402
 from kb.sanitize import sanitize  # noqa: E402
 from kb.symlinks import symlink_problems  # noqa: E402
+from kb.updated import PageDates  # noqa: E402
+from kb.whats_new import whats_new  # noqa: E402
 from pagefind_index import SearchIndex  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -79,11 +84,16 @@ def on_config(config):
 
 def on_files(files: Files, config) -> Files:
     result = _state["build"]
+    root = Path(config.config_file_path).parent
+    history = read_history(root)  # one git log for every file (kb/history.py)
     try:  # the page limit of long lists: `extra: kb: page_claims: N` (or KB_PAGE_CLAIMS)
-        renderer = result.renderer(use_directory_urls=config.use_directory_urls, defer_html=True,
+        renderer = result.renderer(use_directory_urls=config.use_directory_urls, defer_html=True, history=history,
                                    page_claims=(config.extra.get("kb") or {}).get("page_claims"))
     except ValueError as error:
         raise PluginError(f"{config.config_file_path}: {error}") from None
+    feed = atom(result.kb, whats_new(result.kb, history), title=config.site_name, site_url=config.site_url or "",
+                page_url=lambda path: html_url(path, config.use_directory_urls))
+    files.append(File.generated(config, FEED, content=feed))
     _reuse_references_for_bibtex(config, renderer.references())
     generated = renderer.pages()
     for path, content in generated.items():
@@ -108,7 +118,6 @@ def on_files(files: Files, config) -> Files:
         if file.src_uri not in outgoing:  # hand-written
             outgoing[file.src_uri] = markdown_links(file.src_uri, file.content_string)
             titles[file.src_uri] = page_title(file.content_string, file.src_uri)
-    root = Path(config.config_file_path).parent
     _state.update(
         renderer=renderer,
         sources={path: _pack(markdown) for path, markdown in sources.items()},
@@ -117,7 +126,7 @@ def on_files(files: Files, config) -> Files:
         generated=set(generated),
         backlinks={path: [(p, titles[p]) for p in linkers] for path, linkers in backlinks(outgoing).items()},
         abbreviations=renderer.abbreviations(),
-        date=_build_date(root),
+        page_dates=PageDates(result.kb, result.derived, history),
         names=_names_of_pages(result.kb),
     )
     return files
@@ -162,10 +171,14 @@ def _append_page_blocks(markdown: str, page, config, files) -> str:
     # The full address when the site's is known (SITE_URL, set for the hosted site), else the path.
     page_url = config.site_url + page.url if config.site_url else (page.url or "./")
     title = page.title or page_title(markdown, path)
+    day = PageDates.day(_state["page_dates"].of(path, generated=path in _state["generated"]))
+    page.update_date = day  # sitemap.xml <lastmod>
+    # Shown by Material under the content (partials/source-file.html), as it shows a git plugin's date.
+    page.meta["revision_date"] = f'<span class="kb-updated">Last updated <time datetime="{day}">{day}</time></span>'
     return "\n\n".join([
         markdown.rstrip(),
         renderer.backlinks_block(path, _state["backlinks"].get(path, [])),
-        renderer.cite_block(path, title, page_url, _state["date"]),
+        renderer.cite_block(path, title, page_url, day),
         _state["abbreviations"],
     ]) + "\n"
 

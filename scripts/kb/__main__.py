@@ -59,8 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OK: {len(kb.sources)} sources, {claims} claims, {len(kb.topics)} topics, "
               f"{len(kb.places)} places, {len(kb.organizations)} organizations, {len(kb.bib)} BibTeX entries.")
         return 0
+    from .history import read_history  # the What's new page's dates, from git
+
     try:
-        renderer = result.renderer()
+        renderer = result.renderer(history=read_history(args.root))
     except ValueError as error:  # a page limit (KB_PAGE_CLAIMS) that is not a number
         print(error, file=sys.stderr)
         return 1

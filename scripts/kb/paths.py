@@ -33,6 +33,8 @@ def source_path(slug: str) -> str:
 EXPLORER = "claims/index.md"
 #: The one generated page that needs the formatted references.
 BIBLIOGRAPHY = "bibliography.md"
+#: Sources as they were added and changed (kb/whats_new.py), with the Atom feed beside it (kb/feed.py).
+WHATS_NEW = "whats-new.md"
 #: Generated pages that are not one-per-entry: {path: template}.
 INDEX_PAGES = {
     "topics/index.md": "topics_index.md.j2",
@@ -42,6 +44,7 @@ INDEX_PAGES = {
     "timeline.md": "timeline.md.j2",
     "glossary.md": "glossary.md.j2",
     BIBLIOGRAPHY: "bibliography.md.j2",
+    WHATS_NEW: "whats_new.md.j2",
 }
 
 

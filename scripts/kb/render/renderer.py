@@ -15,6 +15,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .. import export
 from ..bibtex import BibTeX, formatted_references
+from ..history import History, absent
+from ..whats_new import whats_new
 from ..derive import ClaimRef, Derived
 from ..model import EVIDENCE_LABELS, Claim, KnowledgeBase
 from ..paths import (
@@ -62,7 +64,8 @@ class Renderer(DeferredHtml):
     """Holds the Jinja environment and the derived indexes; one per build."""
 
     def __init__(self, kb: KnowledgeBase, derived: Derived, use_directory_urls: bool = True,
-                 defer_html: bool = False, bibtex: BibTeX | None = None, page_claims: int | None = None):
+                 defer_html: bool = False, bibtex: BibTeX | None = None, page_claims: int | None = None,
+                 history: History | None = None):
         self.kb = kb
         #: At most this many claims (sources, references) on one page: see `paths.DEFAULT_PAGE_CLAIMS`.
         self.page_claims = page_claims_limit(page_claims)
@@ -90,6 +93,9 @@ class Renderer(DeferredHtml):
         self.env.globals["claims_html"] = self.claims_html
         self.env.globals["page_link"] = self.page_link
         self.env.globals["claim_links"] = self.claim_links
+        # What's new (kb/whats_new.py; the page is in paths.INDEX_PAGES), from git (kb/history.py).
+        self.history = history or absent("the pages were generated without the git history")
+        self.env.globals["whats_new"] = lambda: whats_new(kb, self.history)
         self._claim_html: dict[str, bytes] = {}
         #: {year: its dated claims, in event order} when the years have timeline pages of their own, else empty.
         self.timeline_years = dict(_by_year(derived.timeline)) if timeline_page_years(kb, self.page_claims) else {}
