@@ -29,6 +29,8 @@ def source_path(slug: str) -> str:
 
 #: The one generated page that needs the formatted references.
 BIBLIOGRAPHY = "bibliography.md"
+#: The claim explorer (kb/explorer.py).
+EXPLORER = "claims/index.md"
 #: Generated pages that are not one-per-entry: {path: template}.
 INDEX_PAGES = {
     "topics/index.md": "topics_index.md.j2",
@@ -60,7 +62,7 @@ def timeline_page_years(kb: KnowledgeBase) -> list[int]:
 def generated_paths(kb: KnowledgeBase) -> set[str]:
     """Every page the renderer will write, known before rendering (for collision checks)."""
     return (
-        set(INDEX_PAGES)
+        set(INDEX_PAGES) | {EXPLORER}
         | {topic_path(s) for s in kb.topics}
         | {place_path(s) for s in kb.places}
         | {organization_path(s) for s in kb.organizations}

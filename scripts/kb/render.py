@@ -21,7 +21,7 @@ from urllib.parse import quote as quote_url
 
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 
-from . import export, figures
+from . import explorer, export, figures
 from .bibtex import BibTeX, formatted_references
 from .derive import ClaimRef, Derived
 from .model import EVIDENCE_LABELS, Claim, KnowledgeBase, Place, SourcePage
@@ -386,6 +386,7 @@ class Renderer:
                 render, "organization.md.j2", organization_path(slug), org=org, claims=d.by_organization.get(slug, []),
                 sources=d.sources_by_organization.get(slug, []),
             )))
+        makers.append((explorer.PAGE, partial(explorer.page, self)))
         # The bibliography last: of these pages only it needs the references, which a child
         # process may still be formatting while the pages before it are written.
         makers.sort(key=lambda maker: maker[0] == BIBLIOGRAPHY)
@@ -460,7 +461,8 @@ class Renderer:
         def page(ref: ClaimRef) -> str:
             return html_url(source_path(ref.page.slug), self.use_directory_urls) + "#" + ref.anchor
 
-        return export.downloads(self.kb, self.derived, page)
+        yield from export.downloads(self.kb, self.derived, page)
+        yield from explorer.data_files(self)
 
     def cite_block(self, path: str, title: str, page_url: str, date: str) -> str:
         """'Cite this page': a formatted citation and a BibTeX entry of the page itself."""
