@@ -11,7 +11,7 @@
   var RANGES = ["event_from", "event_to", "pub_from", "pub_to"];
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
-  var TYPING_PAUSE_MS = 250;
+  var TYPING_PAUSE_MS = 200;
   var data = window.kbExplorer.data;
 
   /* Material's search opens itself with the ?q= of any page's address, and search-on-demand.js
@@ -235,10 +235,16 @@
       typing = false;
       update();
     });
+    // The words filter reads every claim's text: start loading them when the reader goes to it.
+    document.getElementById("explorer-q").addEventListener("focus", function () {
+      data.ready().then(data.allTexts).catch(function () {});
+    });
     more.addEventListener("click", showMore);
     document.getElementById("explorer-csv").addEventListener("click", function () { downloadAs("csv"); });
     document.getElementById("explorer-json").addEventListener("click", function () { downloadAs("json"); });
   }
+
+  function preload() { data.ready().catch(function () {}); }
 
   function start() {
     root = document.getElementById("explorer");
@@ -261,8 +267,10 @@
       first = loaded;
       return update();
     }).then(function () {
-      // The columns in the background once the first results show: the first filter need not wait.
-      setTimeout(function () { data.ready().catch(function () {}); }, 0);
+      // The columns in the background once the first view is complete (after the window's load
+      // event), so that the first filter need not wait for them.
+      if (document.readyState === "complete") setTimeout(preload, 0);
+      else window.addEventListener("load", function () { setTimeout(preload, 0); });
     }).catch(failed);
   }
 

@@ -27,6 +27,7 @@ import json
 import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from .derive import ClaimRef
 from .model import EVIDENCE_LABELS, FuzzyDate
@@ -39,8 +40,8 @@ PAGE = EXPLORER
 DATA = "claims/data"
 #: Claims in the first page of results, and in each "Show more".
 FIRST_RESULTS = 50
-#: Claims per text file: a page of results of a filtered view spans a few files; 65 files at 10,000 sources.
-CLAIM_CHUNK = 1000
+#: Claims per text file: a page of results of a filtered view spans a few files; 130 files at 10,000 sources (measured: 1,000 a file made a sparse filter load 40 files, 0.35 s).
+CLAIM_CHUNK = 500
 #: The facets: (key in the URL and the data, legend).
 FACETS = [
     ("topic", "Topic"), ("place", "Place"), ("org", "Organization"), ("outlet", "Outlet"),
@@ -91,28 +92,26 @@ class ExplorerData:
         self.index = {facet: {slug: k for k, (slug, _) in enumerate(values)} for facet, values in self.values.items()}
         status_of = {label: k for k, (_, label) in enumerate(STATUSES)}
         self.status = [status_of[derived.corroboration[ref.ref].status] for ref in self.claims]
-
-    # --- What each claim and source is, coded -------------------------------------------------
-
-    def claim_values(self, position: int, facet: str) -> list[int]:
-        """The value indices of one claim (by its position in `claims`) for one facet."""
-        ref = self.claims[position]
-        src = ref.page.source
-        index = self.index[facet]
-        if facet in ("topic", "place", "org"):
-            slugs = {"topic": ref.claim.topics, "place": ref.claim.places, "org": ref.claim.organizations}[facet]
-            return [index[s] for s in slugs]
-        if facet == "status":
-            return [self.status[position]]
-        return [index[{"outlet": src.outlet, "evidence": src.evidence, "lang": src.language}[facet]]]
+        #: Each claim's topics, places and organizations as value indices, in the claim's order.
+        self.lists = {facet: [[self.index[facet][slug] for slug in getattr(ref.claim, field)] for ref in self.claims]
+                      for facet, field in (("topic", "topics"), ("place", "places"), ("org", "organizations"))}
+        #: Each source's outlet, evidence and language as value indices.
+        self.of_source = {facet: [self.index[facet][getattr(page.source, field)] for page in self.sources]
+                          for facet, field in (("outlet", "outlet"), ("evidence", "evidence"), ("lang", "language"))}
+        self.source_of = [self.source_index[ref.page.slug] for ref in self.claims]
 
     def counts(self) -> dict[str, list[int]]:
         """How many claims each facet value has, in the whole knowledge base."""
         counts = {facet: [0] * len(values) for facet, values in self.values.items()}
-        for position in range(len(self.claims)):
-            for facet, _ in FACETS:
-                for value in self.claim_values(position, facet):
+        for facet, per_claim in self.lists.items():
+            for values in per_claim:
+                for value in values:
                     counts[facet][value] += 1
+        for value in self.status:
+            counts["status"][value] += 1
+        for facet, of_source in self.of_source.items():
+            for source in self.source_of:
+                counts[facet][of_source[source]] += 1
         return counts
 
     def page_url(self, slug: str) -> str:
@@ -131,14 +130,13 @@ class ExplorerData:
             **dict(zip(("id", "text", "quote", "q", "inf", "n"), self.text_row(ref))),
             "ev": claim.date.value if claim.date else "",
             "st": self.status[position],
-            **{facet: self.claim_values(position, facet) for facet in ("topic", "place", "org")},
+            **{facet: per_claim[position] for facet, per_claim in self.lists.items()},
         }
 
     def source_record(self, k: int) -> dict:
         src = self.sources[k].source
         return {"slug": self.sources[k].slug, "title": src.title, "url": src.url, "pub": src.published.value,
-                "pq": src.published.qualifier or "", "outlet": self.index["outlet"][src.outlet],
-                "evidence": self.index["evidence"][src.evidence], "lang": self.index["lang"][src.language]}
+                "pq": src.published.qualifier or "", **{facet: values[k] for facet, values in self.of_source.items()}}
 
     def text_row(self, ref: ClaimRef) -> list:
         """[id, text, quote, date qualifier, what the date is inferred from, independent outlets]."""
@@ -174,7 +172,7 @@ class ExplorerData:
         """Columns of small integers, which gzip well: event dates as differences from the claim
         before (claims are in date order), precision and status as one digit, lists as a count and
         then the values."""
-        events, codes, source_of = [], [], []
+        events, codes = [], []
         previous = 0
         for position, ref in enumerate(self.claims):
             date = ref.claim.date
@@ -185,23 +183,17 @@ class ExplorerData:
             else:
                 events.append(0)
             codes.append((PRECISIONS[date.precision] if date else 0) * len(STATUSES) + self.status[position])
-            source_of.append(self.source_index[ref.page.slug])
-        lists = {}
-        for facet in ("topic", "place", "org"):
-            flat: list[int] = []
-            for position in range(len(self.claims)):
-                values = self.claim_values(position, facet)
-                flat += [len(values), *values]
-            lists[facet] = flat
-        sources = [self.source_record(k) for k in range(len(self.sources))]
-        return _script("facets", {
-            "src": source_of, "ev": events, "code": codes, **lists,
-            "sources": {key: [s[key] for s in sources] for key in ("outlet", "evidence", "lang", "pub")},
-        })
+        lists = {facet: [value for values in per_claim for value in (len(values), *values)]
+                 for facet, per_claim in self.lists.items()}
+        sources = {**self.of_source, "pub": [page.source.published.value for page in self.sources]}
+        return _script("facets", {"src": self.source_of, "ev": events, "code": codes, **lists, "sources": sources})
 
     def _sources(self) -> str:
-        sources = [self.source_record(k) for k in range(len(self.sources))]
-        return _script("sources", {key: [s[key] for s in sources] for key in ("slug", "title", "url", "pq")})
+        pages = self.sources
+        return _script("sources", {
+            "slug": [page.slug for page in pages], "title": [page.source.title for page in pages],
+            "url": [page.source.url for page in pages], "pq": [page.source.published.qualifier or "" for page in pages],
+        })
 
     # --- The page -------------------------------------------------------------------------------
 
@@ -217,9 +209,19 @@ class ExplorerData:
         return groups
 
 
+def explorer_data(renderer: Renderer) -> ExplorerData:
+    """The renderer's ExplorerData, made once for the page and the data files."""
+    if renderer not in _made:
+        _made[renderer] = ExplorerData(renderer)
+    return _made[renderer]
+
+
+_made: WeakKeyDictionary = WeakKeyDictionary()
+
+
 def page(renderer: Renderer) -> str:
     """The explorer page's Markdown."""
-    data = ExplorerData(renderer)
+    data = explorer_data(renderer)
     controls = renderer.env.get_template("explorer_controls.html.j2").render(
         here=PAGE, groups=data.facet_groups(), total=len(data.claims), ranges=RANGES,
         data_url=posixpath.relpath(DATA, posixpath.dirname(PAGE)) + "/",
@@ -231,7 +233,7 @@ def page(renderer: Renderer) -> str:
 
 
 def data_files(renderer: Renderer) -> Iterator[tuple[str, Iterator[str]]]:
-    return ExplorerData(renderer).files()
+    return explorer_data(renderer).files()
 
 
 def _script(kind: str, *data: object) -> str:
