@@ -166,17 +166,8 @@
    * values of one facet are alternatives, facets are all required). */
   function select(state) {
     var cols = columns, n = cols.n, first = loaded.first;
-    var facets = Object.keys(first.dict), active = [], counts = {};
-    facets.forEach(function (facet) {
-      counts[facet] = new Uint32Array(cols.dictSizes[facet]);
-      var chosen = state.facets[facet];
-      if (chosen && chosen.length) {
-        var wanted = new Uint8Array(cols.dictSizes[facet]), index = {};
-        first.dict[facet].forEach(function (entry, k) { index[entry[0]] = k; });
-        chosen.forEach(function (slug) { if (slug in index) wanted[index[slug]] = 1; });
-        active.push({ facet: facet, wanted: wanted });
-      }
-    });
+    var all = Object.keys(first.dict).map(function (facet) { return facetOf(facet, state.facets[facet]); });
+    var active = all.filter(function (f) { return f.wanted; });
     var ev = bounds(state.event_from, state.event_to), pub = bounds(state.pub_from, state.pub_to);
     var words = (state.q || "").trim().split(/\s+/).filter(Boolean).map(function (w) { return new RegExp(escapeRegExp(w), "i"); });
     var results = [];
@@ -191,13 +182,13 @@
       }
       var failed = null, misses = 0;
       for (var a = 0; a < active.length && misses < 2; a++) {
-        if (!has(active[a].facet, i, s, active[a].wanted)) { misses++; failed = active[a].facet; }
+        if (!has(active[a], i, s)) { misses++; failed = active[a]; }
       }
       if (misses === 0) {
         results.push(i);
-        for (var f = 0; f < facets.length; f++) count(facets[f], i, s, counts[facets[f]]);
+        for (var f = 0; f < all.length; f++) count(all[f], i, s);
       } else if (misses === 1) {
-        count(failed, i, s, counts[failed]);
+        count(failed, i, s);
       }
     }
     if (state.sort === "published") {
@@ -206,7 +197,25 @@
       results.forEach(function (c) { byRank[cols.pubRank[c]] = c; });
       results = Array.prototype.map.call(ranks, function (r) { return byRank[r]; });
     }
+    var counts = {};
+    all.forEach(function (f) { counts[f.facet] = f.counts; });
     return { results: results, counts: counts };
+  }
+
+  /* A facet as the loop reads it: where its values are (per claim, per source, or a list per
+   * claim), the values chosen (null: none) and its counts. */
+  function facetOf(facet, chosen) {
+    var cols = columns, size = cols.dictSizes[facet], f = { facet: facet, counts: new Uint32Array(size), wanted: null };
+    if (facet === "status") f.perClaim = cols.status;
+    else if (cols.source[facet]) f.perSource = cols.source[facet];
+    else { f.offsets = cols.lists[facet].offsets; f.values = cols.lists[facet].values; }
+    if (chosen && chosen.length) {
+      var index = {};
+      loaded.first.dict[facet].forEach(function (entry, k) { index[entry[0]] = k; });
+      f.wanted = new Uint8Array(size);
+      chosen.forEach(function (slug) { if (slug in index) f.wanted[index[slug]] = 1; });
+    }
+    return f;
   }
 
   /* [first span, last span] of a range, either of them null when not given; null without either. */
@@ -215,23 +224,17 @@
     return a || b ? [a, b] : null;
   }
 
-  function has(facet, i, s, wanted) {
-    var cols = columns;
-    if (facet === "status") return wanted[cols.status[i]] === 1;
-    var source = cols.source[facet];
-    if (source) return wanted[source[s]] === 1;
-    var l = cols.lists[facet];
-    for (var j = l.offsets[i]; j < l.offsets[i + 1]; j++) if (wanted[l.values[j]]) return true;
+  function has(f, i, s) {
+    if (f.perClaim) return f.wanted[f.perClaim[i]] === 1;
+    if (f.perSource) return f.wanted[f.perSource[s]] === 1;
+    for (var j = f.offsets[i], end = f.offsets[i + 1]; j < end; j++) if (f.wanted[f.values[j]]) return true;
     return false;
   }
 
-  function count(facet, i, s, counts) {
-    var cols = columns;
-    if (facet === "status") { counts[cols.status[i]]++; return; }
-    var source = cols.source[facet];
-    if (source) { counts[source[s]]++; return; }
-    var l = cols.lists[facet];
-    for (var j = l.offsets[i]; j < l.offsets[i + 1]; j++) counts[l.values[j]]++;
+  function count(f, i, s) {
+    if (f.perClaim) f.counts[f.perClaim[i]]++;
+    else if (f.perSource) f.counts[f.perSource[s]]++;
+    else for (var j = f.offsets[i], end = f.offsets[i + 1]; j < end; j++) f.counts[f.values[j]]++;
   }
 
   /* A row as claims.csv has it (scripts/kb/export.py: CLAIM_COLUMNS). */
