@@ -50,8 +50,9 @@ CHROMIUM_FLAGS = [
 # chromium makes from the tags: merge_parts makes them from the chapters).
 PRINT_FLAGS = ["--no-pdf-header-footer", "--disable-pdf-tagging"]
 
-# Folders of site/ that hold no pages of the knowledge base.
-NOT_PAGES = {"search", "assets", "pdf", "print_page", "offline"}
+# Folders of site/ that hold no pages of the knowledge base (the claim explorer is interactive: the PDF
+# has every claim on its topic and source pages).
+NOT_PAGES = {"search", "assets", "pdf", "print_page", "offline", "claims"}
 # Chapters in this order; any other folder (e.g. a generated timeline or map) comes before the last ones.
 FIRST_SECTIONS = ["", "about", "topics", "sources", "timeline", "map", "places", "organizations"]
 LAST_SECTIONS = ["bibliography"]
