@@ -210,9 +210,11 @@
   function downloadAs(format) {
     var status = document.getElementById("explorer-download-status");
     status.textContent = "Preparing the file…";
+    var s = state;
     data.ready().then(function () {
-      var s = state, selected = data.select(s).results;
-      return data.download(selected, format);
+      return s.q ? data.allTexts() : null;
+    }).then(function () {
+      return data.download(data.select(s).results, format);
     }).then(function (n) {
       status.textContent = n.toLocaleString("en") + (n === 1 ? " claim" : " claims") + " downloaded as " + format.toUpperCase() + ".";
     }).catch(function (error) { status.textContent = "The download failed: " + error.message; });

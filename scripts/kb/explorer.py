@@ -233,7 +233,9 @@ def page(renderer: Renderer) -> str:
 
 
 def data_files(renderer: Renderer) -> Iterator[tuple[str, Iterator[str]]]:
-    return explorer_data(renderer).files()
+    """The data files; the renderer's ExplorerData is let go once they are made (it codes every claim)."""
+    data = _made.pop(renderer, None) or ExplorerData(renderer)
+    return data.files()
 
 
 def _script(kind: str, *data: object) -> str:
