@@ -130,10 +130,18 @@
     return Promise.all(Object.keys(wanted).map(function (k) { return script("text/" + k + ".js"); }));
   }
 
-  function allTexts() {
+  /* Every text file, each as a promise, in order (all requested at once). */
+  function textFiles() {
     var all = [];
     for (var k = 0; k < loaded.first.chunks; k++) all.push(script("text/" + k + ".js"));
-    return Promise.all(all);
+    return all;
+  }
+
+  function allTexts() { return Promise.all(textFiles()); }
+
+  function textsLoaded() {
+    for (var k = 0; k < loaded.first.chunks; k++) if (!loaded.text[k]) return false;
+    return true;
   }
 
   function textRow(i) {
@@ -163,15 +171,17 @@
 
   /* The claims a state selects, in its order, and each facet value's count: the claims that
    * would match if the value were added (the other facets' selections and the ranges hold;
-   * values of one facet are alternatives, facets are all required). */
-  function select(state) {
-    var cols = columns, n = cols.n, first = loaded.first;
+   * values of one facet are alternatives, facets are all required). With `range` ([from, to)
+   * positions), only those claims are read (the words filter, while the texts load). */
+  function select(state, range) {
+    var cols = columns, first = loaded.first;
+    var start = range ? range[0] : 0, n = range ? Math.min(range[1], cols.n) : cols.n;
     var all = Object.keys(first.dict).map(function (facet) { return facetOf(facet, state.facets[facet]); });
     var active = all.filter(function (f) { return f.wanted; });
     var ev = bounds(state.event_from, state.event_to), pub = bounds(state.pub_from, state.pub_to);
     var words = (state.q || "").trim().split(/\s+/).filter(Boolean).map(function (w) { return new RegExp(escapeRegExp(w), "i"); });
     var results = [];
-    for (var i = 0; i < n; i++) {
+    for (var i = start; i < n; i++) {
       var s = cols.src[i];
       if (ev && (!cols.prec[i] || (ev[0] && cols.evFirst[i] < ev[0][0]) || (ev[1] && cols.evLast[i] > ev[1][1]))) continue;
       if (pub && ((pub[0] && cols.pubFirst[s] < pub[0][0]) || (pub[1] && cols.pubLast[s] > pub[1][1]))) continue;
@@ -288,7 +298,7 @@
   kbExplorer.data = {
     setBase: function (url) { base = url; },
     first: function () { return script("first.js").then(function () { return loaded.first; }); },
-    ready: ready, texts: texts, allTexts: allTexts, record: record, select: select, span: span,
+    ready: ready, texts: texts, allTexts: allTexts, textFiles: textFiles, textsLoaded: textsLoaded, record: record, select: select, span: span,
     download: download,
   };
 })();

@@ -36,10 +36,11 @@ def kb_build():
 
 
 def rendered(page, at_least: int = 1, timeout: float = 10) -> None:
-    """Until the results have been rendered `at_least` times (polled: the page's CSP refuses the
-    eval that page.wait_for_function needs)."""
+    """Until the results have been rendered `at_least` times and are complete (polled: the page's
+    CSP refuses the eval that page.wait_for_function needs)."""
     deadline = time.monotonic() + timeout
-    while int(page.get_attribute("#explorer-results", "data-renders") or 0) < at_least:
+    while (int(page.get_attribute("#explorer-results", "data-renders") or 0) < at_least
+           or page.get_attribute("#explorer-results", "aria-busy") == "true"):  # a first page while the texts load
         assert time.monotonic() < deadline, f"the results were not rendered {at_least} times within {timeout} s"
         page.wait_for_timeout(20)
 
@@ -381,3 +382,32 @@ def test_a_synthetic_knowledge_base_of_300_sources(playwright_browser, synthetic
         download.value.save_as(tmp_path / "c.csv")
         assert (tmp_path / "c.csv").read_text(encoding="utf-8") == csv_text(rows(kb_build, select(kb_build, full)[0]))
         assert not web.recorder.third_party and not web.recorder.page_errors
+
+
+def test_words_show_a_first_page_while_the_texts_load_and_it_is_the_start_of_the_whole_result(playwright_browser, synthetic):
+    """The words filter needs every text file (5 here): the first page may show before they have all
+    loaded (aria-busy), and must then be exactly the first page of the complete result."""
+    kb_build, url = synthetic
+    with browsing(playwright_browser, url) as web:
+        open_explorer(web)
+        web.page.wait_for_load_state("networkidle")
+        pages = web.page.evaluate("""async () => {
+          const list = document.getElementById('explorer-results'), seen = [];
+          const done = new Promise(resolve => new MutationObserver(() => {
+            const links = [...list.querySelectorAll('.kb-explorer-source a')].map(a => a.getAttribute('href'));
+            seen.push({busy: list.getAttribute('aria-busy'), links, count: document.getElementById('explorer-count').textContent});
+            if (list.getAttribute('aria-busy') !== 'true') resolve(seen);
+          }).observe(list, {attributes: true, attributeFilter: ['data-renders']}));
+          const input = document.getElementById('explorer-q');  // typed without focus: nothing is loaded ahead
+          input.value = 'station';
+          input.dispatchEvent(new Event('input', {bubbles: true}));
+          return await done;
+        }""")
+        expected = [ref.ref for ref in select(kb_build, "?q=station")[0]]
+        assert len(expected) > 50
+        final = pages[-1]
+        assert [h.split("/sources/")[1].replace("/#claim-", "#", 1) for h in final["links"]] == expected[:50]
+        assert final["count"].startswith(f"{len(expected):,} claims")
+        for early in pages[:-1]:
+            assert early["busy"] == "true" and early["count"].startswith("Searching")
+            assert [h.split("/sources/")[1].replace("/#claim-", "#", 1) for h in early["links"]] == expected[:50]
