@@ -277,6 +277,8 @@
     more = document.getElementById("explorer-more");
     data.setBase(root.getAttribute("data-data"));
     root.hidden = false;
+    // On a phone the filters are folded away, so that the results are not below all of them.
+    if (window.matchMedia("(max-width: 44.9375em)").matches) document.getElementById("explorer-filters").open = false;
     document.querySelectorAll(".kb-explorer-nojs").forEach(function (note) { note.hidden = true; });
     if (address !== location.search) {
       setTimeout(function () { history.replaceState(history.state, "", location.pathname + address + location.hash); }, 0);

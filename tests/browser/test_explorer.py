@@ -411,3 +411,18 @@ def test_words_show_a_first_page_while_the_texts_load_and_it_is_the_start_of_the
         for early in pages[:-1]:
             assert early["busy"] == "true" and early["count"].startswith("Searching")
             assert [h.split("/sources/")[1].replace("/#claim-", "#", 1) for h in early["links"]] == expected[:50]
+
+
+def test_on_a_phone_the_filters_are_folded_above_the_results(playwright_browser, site_url):
+    context = playwright_browser.new_context(viewport={"width": 400, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(site_url + "/claims/?topic=border-security")
+        rendered(page)
+        assert not page.evaluate("document.getElementById('explorer-filters').open")
+        assert page.is_hidden("#explorer-q") and page.is_visible(RESULTS)
+        page.click("#explorer-filters > summary")
+        assert page.is_visible("#explorer-q")
+        assert page.is_checked('fieldset[data-facet="topic"] input[value="border-security"]')
+    finally:
+        context.close()
