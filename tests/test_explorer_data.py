@@ -90,3 +90,21 @@ def test_the_page_has_a_checkbox_for_every_value_with_claims_and_its_count(made)
         assert soup.find(id=key) is not None, key
     assert soup.find(id="explorer-results")["data-renders"] == "0"
     assert soup.find(id="explorer-count")["aria-live"] == "polite"
+
+
+def test_each_view_written_ahead_holds_the_first_page_and_total_of_its_claims(made):
+    result, _, files = made
+    expected = explorer.order(result.derived.claims)
+    _, first = load(files["claims/data/first.js"])
+    assert first["views"], "no view written ahead"
+    for key in first["views"]:
+        kind, view_key, view = load(files[f"claims/data/first/{key}.js"])
+        facet, value = key.split("-", 1)
+        if facet == "year":
+            matching = [ref for ref in expected if ref.claim.date and ref.claim.date.year == int(value)]
+        else:
+            slug = first["dict"][facet][int(value)][0]
+            field = {"topic": "topics", "place": "places", "org": "organizations"}[facet]
+            matching = [ref for ref in expected if slug in getattr(ref.claim, field)]
+        assert (kind, view_key, view["total"]) == ("view", key, len(matching)) and matching
+        assert [(r["s"]["slug"], r["id"]) for r in view["first"]] == [(ref.page.slug, ref.claim.id) for ref in matching[:50]]

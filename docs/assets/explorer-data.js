@@ -10,13 +10,14 @@
   var DAY = 86400000;
   var PRECISION = ["", "year", "month", "day"];
   var STATUSES = 3;
-  var loaded = { text: [] };
+  var loaded = { text: [], views: {} };
   var loading = {};
   var base = "";
 
   window.kbExplorer = window.kbExplorer || {};
   kbExplorer.load = function (kind, a, b) {
     if (kind === "text") loaded.text[a] = b;
+    else if (kind === "view") loaded.views[a] = b;
     else loaded[kind] = a;
   };
 
@@ -298,6 +299,8 @@
   kbExplorer.data = {
     setBase: function (url) { base = url; },
     first: function () { return script("first.js").then(function () { return loaded.first; }); },
+    /* A view written ahead (first/<key>.js): its count, facet counts and first page. */
+    view: function (key) { return script("first/" + key + ".js").then(function () { return loaded.views[key]; }); },
     ready: ready, texts: texts, allTexts: allTexts, textFiles: textFiles, textsLoaded: textsLoaded, record: record, select: select, span: span,
     download: download,
   };

@@ -50,6 +50,19 @@
     return serialize(s) === "";
   }
 
+  /* "" for the unfiltered view, "topic-<n>" (etc.) or "year-<yyyy>" for a view written ahead
+   * (first.views), null for any other. */
+  function viewKey(s) {
+    if (isDefault(s)) return "";
+    var chosen = FACETS.filter(function (f) { return s.facets[f].length; }), key = null;
+    var others = s.q || s.sort !== "event" || s.pub_from || s.pub_to;
+    if (!chosen.length && !others && s.event_from === s.event_to && /^\d{4}$/.test(s.event_from)) key = "year-" + s.event_from;
+    if (chosen.length === 1 && s.facets[chosen[0]].length === 1 && !others && !s.event_from && !s.event_to) {
+      first.dict[chosen[0]].forEach(function (entry, k) { if (entry[0] === s.facets[chosen[0]][0]) key = chosen[0] + "-" + k; });
+    }
+    return key && first.views.indexOf(key) >= 0 ? key : null;
+  }
+
   function rangeInput(r) { return document.getElementById("explorer-" + r.replace("_", "-")); }
 
   /* The state the controls show; values the page has no checkbox for (a slug from a shared
@@ -93,10 +106,20 @@
 
   function update() {
     var mine = ++seq, s = state;
-    if (isDefault(s) && !current && first) {
+    var key = current || !first ? null : viewKey(s);
+    if (key === "") {
       // The first view: the unfiltered claims' first page is in first.js; the columns come later.
+      showCounts(first.counts);
       render(first.first, first.total, false);
       return Promise.resolve();
+    }
+    if (key) {
+      // An address a topic, place, organization or year page links to: written ahead too.
+      return data.view(key).then(function (view) {
+        if (mine !== seq) return;
+        showCounts(view.counts);
+        render(view.first, view.total, false);
+      }).catch(failed);
     }
     return data.ready().then(function () {
       return s.q ? whileTextsLoad(s, mine) : null;

@@ -5,7 +5,8 @@ The data are split so that the first view stays small however large the knowledg
 (65,000 claims at 10,000 sources):
 
 - `claims/data/first.js`: the names of every facet value and the first page of results of the
-  unfiltered view, the only data the first view needs (a few KB);
+  unfiltered view, the only data the first view needs (a few KB); `claims/data/first/<view>.js`
+  the same for each address a topic, place, organization or year page links to;
 - `claims/data/facets.js`: every claim as integer-coded columns (its source, event date,
   precision and status, its topics, places and organizations) and every source's outlet,
   evidence, language and publication date: what filtering and counting need;
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import defaultdict
 import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -101,19 +103,48 @@ class ExplorerData:
                           for facet, field in (("outlet", "outlet"), ("evidence", "evidence"), ("lang", "language"))}
         self.source_of = [self.source_index[ref.page.slug] for ref in self.claims]
 
-    def counts(self) -> dict[str, list[int]]:
-        """How many claims each facet value has, in the whole knowledge base."""
+    def counts(self, positions: list[int] | None = None) -> dict[str, list[int]]:
+        """How many claims each facet value has, among the claims at `positions` (default: all)."""
+        positions = range(len(self.claims)) if positions is None else positions
         counts = {facet: [0] * len(values) for facet, values in self.values.items()}
         for facet, per_claim in self.lists.items():
-            for values in per_claim:
-                for value in values:
-                    counts[facet][value] += 1
-        for value in self.status:
-            counts["status"][value] += 1
-        for facet, of_source in self.of_source.items():
-            for source in self.source_of:
+            tally = counts[facet]
+            for position in positions:
+                for value in per_claim[position]:
+                    tally[value] += 1
+        for position in positions:
+            counts["status"][self.status[position]] += 1
+            source = self.source_of[position]
+            for facet, of_source in self.of_source.items():
                 counts[facet][of_source[source]] += 1
         return counts
+
+    def views(self) -> dict[str, list[int]]:
+        """The addresses that topic, place, organization and year pages link to (one value of one
+        facet, or one year of events), each with the positions of its claims: their first page and
+        counts are written ahead (`first/<key>.js`), so that such a link opens as fast as the
+        unfiltered view, without the columns."""
+        views: dict[str, list[int]] = {}
+        for facet, per_claim in self.lists.items():
+            by_value: dict[int, list[int]] = defaultdict(list)
+            for position, values in enumerate(per_claim):
+                for value in values:
+                    by_value[value].append(position)
+            views.update((f"{facet}-{value}", positions) for value, positions in sorted(by_value.items()))
+        by_year: dict[int, list[int]] = defaultdict(list)
+        for position, ref in enumerate(self.claims):
+            if ref.claim.date:
+                by_year[ref.claim.date.year].append(position)
+        views.update((f"year-{year}", positions) for year, positions in sorted(by_year.items()))
+        return views
+
+    def _view(self, key: str, positions: list[int], everything: dict[str, list[int]]) -> str:
+        counts = self.counts(positions)
+        facet = key.split("-")[0]
+        if facet in counts:  # a value added to the one chosen widens the view: its facet counts every claim
+            counts[facet] = everything[facet]
+        return _script("view", key, {"total": len(positions), "counts": counts,
+                                     "first": [self.record(p) for p in positions[:FIRST_RESULTS]]})
 
     def page_url(self, slug: str) -> str:
         """A source page's address under the site, as claims.csv's `page` column has it (before '#')."""
@@ -149,7 +180,10 @@ class ExplorerData:
 
     def files(self) -> Iterator[tuple[str, Iterator[str]]]:
         """(path under the site, its text in pieces) of each data file, for the renderer's downloads."""
-        yield f"{DATA}/first.js", iter([self._first()])
+        everything, views = self.counts(), self.views()
+        yield f"{DATA}/first.js", iter([self._first(everything, list(views))])
+        for key, positions in views.items():
+            yield f"{DATA}/first/{key}.js", iter([self._view(key, positions, everything)])
         yield f"{DATA}/facets.js", iter([self._facets()])
         yield f"{DATA}/sources.js", iter([self._sources()])
         for chunk in range(self.chunks):
@@ -160,11 +194,11 @@ class ExplorerData:
     def chunks(self) -> int:
         return -(-len(self.claims) // CLAIM_CHUNK)
 
-    def _first(self) -> str:
+    def _first(self, counts: dict[str, list[int]], views: list[str]) -> str:
         prefix, suffix = self.page_url("{slug}").split("{slug}")
         return _script("first", {
             "total": len(self.claims), "sources": len(self.sources), "chunk": CLAIM_CHUNK, "chunks": self.chunks,
-            "page": [prefix, suffix], "page_size": FIRST_RESULTS,
+            "page": [prefix, suffix], "page_size": FIRST_RESULTS, "counts": counts, "views": views,
             "dict": {facet: [list(value) for value in values] for facet, values in self.values.items()},
             "first": [self.record(position) for position in range(min(FIRST_RESULTS, len(self.claims)))],
         })

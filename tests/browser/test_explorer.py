@@ -123,6 +123,17 @@ def test_each_facet_filters_and_updates_every_count(web, kb_build, facet):
         assert_matches(web.page, kb_build, f"?{facet}={chosen}&{facet}={second}")
 
 
+@pytest.mark.parametrize("query", ["?topic=inminban-surveillance", "?place=hyesan", "?org=ministry-of-state-security",
+                                   "?event_from=2020&event_to=2020"])
+def test_the_addresses_list_pages_link_to_open_from_a_view_written_ahead(web, kb_build, query):
+    """Topic, place, organization and year pages link here with one filter: its first page and
+    counts come from one small file (first/<view>.js), not from the columns."""
+    open_explorer(web, query)
+    loaded = web.page.evaluate("performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
+    assert any("/claims/data/first/" in path for path in loaded), loaded
+    assert_matches(web.page, kb_build, query)
+
+
 def test_facets_combine_and_an_address_sets_the_controls(web, kb_build):
     query = "?topic=border-security&outlet=daily-nk&status=single"
     open_explorer(web, query)
