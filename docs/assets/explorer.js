@@ -105,6 +105,7 @@
   }
 
   function update() {
+    if (!first) return Promise.resolve(); // start() renders the state once first.js is in
     var mine = ++seq, s = state;
     var key = current || !first ? null : viewKey(s);
     if (key === "") {
