@@ -161,7 +161,7 @@ def generated_paths(kb: KnowledgeBase, limit: int | None = None) -> set[str]:
     if len(kb.bib) > limit:
         split.update(bibliography_path(n) for n in range(2, page_count(len(kb.bib), limit) + 1))
     return (
-        set(INDEX_PAGES)
+        set(INDEX_PAGES) | {EXPLORER}
         | {topic_path(s) for s in kb.topics}
         | {place_path(s) for s in kb.places}
         | {organization_path(s) for s in kb.organizations}

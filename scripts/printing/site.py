@@ -17,8 +17,9 @@ from .chapter import chapter
 from .parts import PRINT_TEMPLATES
 from .model import PrintDocument, PrintPage, Section, is_external, page_anchor, resolve_site_path, section_of
 
-# Folders of site/ that hold no pages of the knowledge base.
-NOT_PAGES = {"search", "assets", "pdf", "print_page", "offline"}
+# Folders of site/ that hold no pages of the knowledge base (the claim explorer is interactive: every
+# claim is on its topic and source pages; pagefind/ is the search index).
+NOT_PAGES = {"search", "assets", "pdf", "print_page", "offline", "claims", "pagefind"}
 # Chapters in this order; any other folder (e.g. a generated timeline or map) comes before the last ones.
 FIRST_SECTIONS = ["", "about", "topics", "sources", "timeline", "map", "places", "organizations"]
 LAST_SECTIONS = ["bibliography"]

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .. import export
+from .. import explorer, export
 from ..bibtex import BibTeX, formatted_references
 from ..history import History, absent
 from ..whats_new import whats_new
@@ -54,6 +54,7 @@ PAGE_KINDS: list[Callable[[Renderer], list[tuple[str, Callable[[], str]]]]] = [
     topic_page_makers,
     place_page_makers,
     organization_page_makers,
+    lambda renderer: [(explorer.PAGE, lambda: explorer.page(renderer))],  # the claim explorer (kb/explorer.py)
 ]
 
 #: The page claim blocks are rendered from (any list page would do), then relinked for the others.
@@ -218,7 +219,8 @@ class Renderer(DeferredHtml):
         def page(ref: ClaimRef) -> str:
             return html_url(source_path(ref.page.slug), self.use_directory_urls) + "#" + ref.anchor
 
-        return export.downloads(self.kb, self.derived, page)
+        yield from export.downloads(self.kb, self.derived, page)
+        yield from explorer.data_files(self)  # the claim explorer's data (kb/explorer.py)
 
     def cite_block(self, path: str, title: str, page_url: str, date: str) -> str:
         """'Cite this page': a formatted citation and a BibTeX entry of the page itself."""

@@ -1,0 +1,1 @@
+kbExplorer.load("sources",{"slug":["beta-2024-02-phones","alpha-2024-01-posts"],"title":["Phones & posts","Posts at the village gates"],"url":["https://beta.example.org/phones","https://alpha.example.org/posts"],"pq":["",""]});
