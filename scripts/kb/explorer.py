@@ -280,6 +280,6 @@ def _script(kind: str, *data: object) -> str:
 
 
 def _language_name(code: str) -> str:
-    from .render import LANGUAGES
+    from .render.labels import LANGUAGES
 
     return LANGUAGES.get(code, code)
