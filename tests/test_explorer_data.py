@@ -15,7 +15,7 @@ from kbtest import ROOT
 
 @pytest.fixture(scope="module")
 def made():
-    result = build(ROOT, to_render=True)
+    result = build(ROOT)
     renderer = result.renderer(use_directory_urls=True)
     page = explorer.page(renderer)
     files = {path: "".join(pieces) for path, pieces in explorer.data_files(renderer)}

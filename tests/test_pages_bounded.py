@@ -163,14 +163,17 @@ def test_the_pdf_still_prints_every_claim_from_the_pages_by_year(paged):
             assert by_year == len(refs), f"topics/{slug}/: every claim printed once on its pages by year"
 
 
-def test_list_pages_link_into_the_claim_explorer_once_the_site_has_one(monkeypatch):
-    """The explorer is a page kind of its own (kb/explorer.py); until one makes claims/index.md,
-    no page links to it. With it, each page links with its filter set (the shared contract)."""
+def test_list_pages_link_into_the_claim_explorer_with_their_filter_set(monkeypatch):
+    """The explorer is a page kind of its own (kb/explorer.py, claims/index.md): each list page
+    links to it with its filter set (the shared contract); without it, no page would."""
     from kb import paths, render
 
     seed = build(ROOT)
+    assert "claims/index.md" in seed.renderer().pages()
+    without = [kind for kind in render.PAGE_KINDS if paths.EXPLORER not in dict(kind(seed.renderer()))]
+    monkeypatch.setattr(render.renderer, "PAGE_KINDS", without)
     assert "claim explorer" not in seed.renderer().pages()["topics/border-security.md"]
-    monkeypatch.setattr(render.renderer, "PAGE_KINDS", [*render.PAGE_KINDS, lambda r: [(paths.EXPLORER, lambda: "# Claims\n")]])
+    monkeypatch.setattr(render.renderer, "PAGE_KINDS", [*without, lambda r: [(paths.EXPLORER, lambda: "# Claims\n")]])
     monkeypatch.setenv(paths.PAGE_CLAIMS_VARIABLE, "10")
     pages = seed.renderer().pages()
     assert '<a href="../../claims/?topic=border-security">' in pages["topics/border-security.md"]

@@ -24,7 +24,7 @@
     if (!anchor || document.getElementById(anchor)) return;
     var holders = document.querySelectorAll("a[data-kb-holds]");
     for (var i = 0; i < holders.length; i++) {
-      if (holders[i].getAttribute("data-kb-holds").split(" ").indexOf(anchor) >= 0) {
+      if (holders[i].getAttribute("data-kb-holds").split(" ").indexOf(anchor) >= 0 && sameSite(holders[i].href)) {
         location.replace(holders[i].href.split("#")[0]);
         return;
       }
@@ -33,8 +33,15 @@
     var moved = document.querySelector("[data-kb-moved][data-kb-source]");
     if (claim && moved) {
       var target = moved.getAttribute("data-kb-source").replace("SLUG", claim[1]).replace("claim-ID", "claim-" + claim[2]);
-      location.replace(new URL(target, location.href).href);
+      target = new URL(target, location.href);
+      if (sameSite(target.href)) location.replace(target.href);
     }
+  }
+
+  /* Only to a page of this site: the attributes come through the page's content. */
+  function sameSite(address) {
+    var url = new URL(address, location.href);
+    return url.protocol === location.protocol && url.host === location.host;
   }
 
   follow();

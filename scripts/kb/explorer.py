@@ -261,10 +261,7 @@ def page(renderer: Renderer) -> str:
         here=PAGE, groups=data.facet_groups(), total=len(data.claims), ranges=RANGES,
         data_url=posixpath.relpath(DATA, posixpath.dirname(PAGE)) + "/",
     )
-    return renderer.env.get_template("claims.md.j2").render(
-        here=PAGE, total=len(data.claims), controls=controls,
-        assets=posixpath.relpath("assets", posixpath.dirname(PAGE)) + "/",
-    )
+    return renderer.env.get_template("claims.md.j2").render(here=PAGE, total=len(data.claims), controls=controls)
 
 
 def data_files(renderer: Renderer) -> Iterator[tuple[str, Iterator[str]]]:

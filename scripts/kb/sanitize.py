@@ -40,10 +40,13 @@ ALLOWED_TAGS = frozenset({
 REMOVED_WITH_CONTENT = frozenset({"script", "style", "template", "textarea", "select", "noscript"})
 #: Attributes by element ("*": on any). `data-search-exclude` keeps a heading out of the search
 #: index (the backlinks heading sets it with attr_list); `align` is how tables align their cells
-#: (mkdocs.yml: `tables: use_align_attribute`, rather than a `style`).
+#: (mkdocs.yml: `tables: use_align_attribute`, rather than a `style`); `data-kb-holds` and
+#: `data-kb-moved`/`data-kb-source` tell docs/assets/kb-moved.js where a split list's claims
+#: went (it follows only links to this site).
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "data-search-exclude"},
-    "a": {"href"},
+    "a": {"href", "data-kb-holds"},
+    "p": {"data-kb-moved", "data-kb-source"},
     "img": {"src", "alt", "width", "height"},
     "ol": {"start"},
     "details": {"open"},
