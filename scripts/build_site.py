@@ -29,6 +29,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from pagefind_index import PAGES_VARIABLE, write_bundles
+
 #: renameat2's flag that swaps two paths (linux/fs.h), and the "current folder" file descriptor.
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -78,9 +80,19 @@ def _umask() -> int:
 
 
 def engine_build(config: Path, site_dir: Path, env: dict[str, str] | None = None) -> int:
-    """`properdocs build --strict` into `site_dir`, its output on this terminal; its exit status."""
-    command = [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
-    return subprocess.run(command, env=env, cwd=config.parent).returncode
+    """`properdocs build --strict` into `site_dir`, its output on this terminal, then the search
+    index of its pages (scripts/pagefind_index.py: after the engine, so that the two processes
+    never hold their memory at once); the exit status."""
+    with tempfile.TemporaryDirectory(prefix="kb-search-") as pages:
+        env = {**(os.environ if env is None else env), PAGES_VARIABLE: pages}
+        command = [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
+        code = subprocess.run(command, env=env, cwd=config.parent).returncode
+        if code or not any(Path(pages).iterdir()):  # failed, or an offline build (Material's own search)
+            return code
+        problems = write_bundles(Path(pages), site_dir)
+        for problem in problems:
+            print(f"ERROR   -  {problem}", file=sys.stderr)
+        return 1 if problems else 0
 
 
 def build_site(config: Path, site_dir: Path, env: dict[str, str] | None = None) -> int:

@@ -16,12 +16,18 @@ pages), whatever the pages' HTML, so a large site is indexed in parts of at most
 `WORDS_PER_BUNDLE` words, one after the other, each its own bundle under `site/pagefind/<n>/`:
 the search merges them (`mergeIndex`). `bundles.json` lists them for the search worker
 (docs/assets/search-pagefind.js).
+
+`make build` (scripts/build_site.py) runs Pagefind once the engine's process has ended, so that
+the two never hold their memory at once (at 10,000 sources the engine peaks at 0.8 GB and a part
+of the index at 0.37 GB): it names the folder for the pages in KB_SEARCH_PAGES, and the hook only
+writes them there. Any other build (`make serve`, the tests) indexes at its end, in the hook.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -36,6 +42,8 @@ WORDS_PER_BUNDLE = 1_500_000
 #: The site folder the bundles go to, and the list of them the search worker reads first.
 OUTPUT = "pagefind"
 BUNDLES = "bundles.json"
+#: Set by scripts/build_site.py: the folder the pages are written to, indexed after the engine.
+PAGES_VARIABLE = "KB_SEARCH_PAGES"
 
 #: Not text a reader searches for: what the templates mark as such for Material's search too
 #: (claim status and links, the cite box, "Pages that link here"), the "¶" permalinks of
@@ -55,7 +63,12 @@ class SearchIndex:
 
     def __init__(self, words_per_bundle: int = WORDS_PER_BUNDLE) -> None:
         self.words_per_bundle = words_per_bundle
-        self.scratch = Path(tempfile.mkdtemp(prefix="kb-search-"))
+        #: Indexed by whoever named the folder (build_site.py), after the engine; else at the build's end.
+        self.indexed_later = bool(os.environ.get(PAGES_VARIABLE))
+        self.scratch = Path(os.environ[PAGES_VARIABLE]) if self.indexed_later else Path(tempfile.mkdtemp(prefix="kb-search-"))
+        if self.indexed_later:
+            shutil.rmtree(self.scratch, ignore_errors=True)  # what a failed build of `make serve` left
+            self.scratch.mkdir(parents=True)
         self.bundle = 0
         self.words = 0
         self.pages = 0
@@ -82,23 +95,30 @@ class SearchIndex:
         )
 
     def write(self, site_dir: Path) -> list[str]:
-        """Index each part into `site_dir/pagefind/<n>/`; return the problems (none: [])."""
-        out = Path(site_dir) / OUTPUT
-        shutil.rmtree(out, ignore_errors=True)
-        bundles, problems = [], []
-        for part in sorted((p for p in self.scratch.iterdir() if p.is_dir()), key=lambda p: int(p.name)):
-            result = subprocess.run(
-                [str(get_executable()), "--site", str(part), "--output-path", str(out / part.name), *(arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)), "--silent"],
-                capture_output=True, text=True,
-            )
-            if result.returncode != 0:
-                problems.append(f"search index: Pagefind failed on part {part.name}: {(result.stderr or result.stdout).strip()}")
-            bundles.append(f"{part.name}/")
-            for name in UNUSED:  # Pagefind's own interfaces: the site uses Material's
-                (out / part.name / name).unlink(missing_ok=True)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / BUNDLES).write_text(json.dumps(bundles), encoding="utf-8")
-        return problems
+        """Index the pages into `site_dir/pagefind/`, unless that is left to build_site.py."""
+        return [] if self.indexed_later else write_bundles(self.scratch, Path(site_dir))
 
     def close(self) -> None:
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        if not self.indexed_later:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def write_bundles(pages: Path, site_dir: Path) -> list[str]:
+    """Index each part of `pages` (folders 0/, 1/, ...) into `site_dir/pagefind/<n>/`; the problems."""
+    out = site_dir / OUTPUT
+    shutil.rmtree(out, ignore_errors=True)
+    bundles, problems = [], []
+    for part in sorted((p for p in pages.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name)):
+        result = subprocess.run(
+            [str(get_executable()), "--site", str(part), "--output-path", str(out / part.name),
+             *(arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)), "--silent"],
+            capture_output=True, text=True,
+        )
+        if result.returncode != 0:
+            problems.append(f"search index: Pagefind failed on part {part.name}: {(result.stderr or result.stdout).strip()}")
+        bundles.append(f"{part.name}/")
+        for name in UNUSED:  # Pagefind's own interfaces: the site uses Material's
+            (out / part.name / name).unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BUNDLES).write_text(json.dumps(bundles), encoding="utf-8")
+    return problems

@@ -55,7 +55,13 @@ def measure(command: list[str], cwd: Path, limit: float | None = None) -> Run:
 
 
 def site_build(config: Path, site: Path) -> list[str]:
+    """The engine's strict build alone (the bare Material build it is compared with)."""
     return [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
+
+
+def make_build(config: Path, site: Path) -> list[str]:
+    """What `make build` runs: the strict build, then the search index (scripts/build_site.py)."""
+    return [sys.executable, str(Path(__file__).resolve().parent.parent / "build_site.py"), "-f", str(config), "-d", str(site)]
 
 
 def generate_command(root: Path, out: Path) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench import browser as reader
 from bench.configs import write_floor
-from bench.measuring import Run, StepFailed, best, folder_bytes, generate_command, measure, site_build
+from bench.measuring import Run, StepFailed, best, folder_bytes, generate_command, make_build, measure, site_build
 from bench.project import PROJECT, bench_env
 from bench.serving import measure_serve
 from bench.synthesis import copy_project_content, synthesize
@@ -90,7 +90,7 @@ def measure_size(sources: int, work: Path, repeat: int, *, browser=None, queries
     generation = subprocess.run(generate_command(root, generated), cwd=root, env=bench_env(), capture_output=True, text=True)
     if generation.returncode:
         raise StepFailed(f"failed: {' '.join(generate_command(root, generated))}\n{generation.stderr[-3000:]}")
-    build_run = site_build(root / "mkdocs.yml", site)
+    build_run = make_build(root / "mkdocs.yml", site)
     floor_run = site_build(write_floor(root, generated, floor_root), floor_root / "site")
     runs: dict[str, list[Run]] = {"build": [], "floor": []}
     # One round is the full build and the floor, one after the other: the machine is shared and its
@@ -153,7 +153,7 @@ def measure_seed(work: Path, browser=None, queries: list[str] = reader.QUERIES) 
     """The real content: its strict build, `make serve`'s rebuild after a change, a source page's first view."""
     root = copy_project_content(work / "seed")
     print("[seed] strict build", flush=True)
-    command = site_build(root / "mkdocs.yml", root / "site")
+    command = make_build(root / "mkdocs.yml", root / "site")
     build = best([measure(command, root)], command)
     slugs = _source_slugs(root)
     page = f"sources/{slugs[0]}/"
