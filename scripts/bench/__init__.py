@@ -14,4 +14,4 @@ Modules, in the order a run uses them:
 """
 
 from bench.project import PROJECT, bench_env  # noqa: F401 - used by tests that synthesise knowledge bases
-from bench.synthesis import synthesize  # noqa: F401
+from bench.synthesis import copy_project_content, synthesize  # noqa: F401
