@@ -34,7 +34,7 @@ from kb import build  # noqa: E402
 from kb.feed import FEED, atom  # noqa: E402
 from kb.history import read_history  # noqa: E402
 from kb.paths import organization_path, place_path, source_path, topic_path  # noqa: E402
-from kb.render import TEMPLATE_CACHE, Renderer, backlinks, html_url, markdown_links, page_title  # noqa: E402
+from kb.render import Renderer, backlinks, html_url, markdown_links, page_title  # noqa: E402
 from kb.sanitize import sanitize  # noqa: E402
 from kb.symlinks import symlink_problems  # noqa: E402
 from kb.updated import PageDates  # noqa: E402
@@ -57,7 +57,6 @@ def on_config(config):
     unfinished = _state.pop("search", None)  # a build of `make serve` that failed half-way
     if unfinished is not None:
         unfinished.close()
-    TEMPLATE_CACHE.keep_under(root)
     # Links that loop or leave the repository stop the build before anything follows them.
     if links := symlink_problems(root):
         for problem in links:
@@ -139,12 +138,6 @@ def _names_of_pages(kb) -> dict[str, list[str]]:
     names.update({place_path(p.slug): [p.name, *p.names] for p in kb.places.values()})
     names.update({organization_path(o.slug): [o.name, *o.names] for o in kb.organizations.values()})
     return names
-
-
-def on_env(env, config, files):
-    """Keep the theme's compiled templates between the rebuilds of `mkdocs serve`."""
-    env.bytecode_cache = TEMPLATE_CACHE
-    return env
 
 
 def on_page_read_source(page, config) -> str | None:

@@ -36,7 +36,6 @@ def main(argv: list[str] | None = None) -> int:
             args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), *from_make])
         return run(args)
     from . import build
-    from .render import TEMPLATE_CACHE
     from .symlinks import symlink_problems
 
     links = symlink_problems(args.root)  # a link that loops or leaves the repository: nothing follows it
@@ -45,7 +44,6 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(links)} problem{'s' if len(links) != 1 else ''} found; nothing was checked further.", file=sys.stderr)
         return 1
-    TEMPLATE_CACHE.keep_under(args.root)
     result = build(args.root)
     for problem in result.problems:
         print(problem, file=sys.stderr)

@@ -2,7 +2,6 @@
 
     escaping.py        text / h / url filters: a contributor's value can never become markup
     links.py           relative links between pages (Markdown paths and site URLs)
-    template_cache.py  compiled Jinja templates kept between rebuilds and runs
     deferred.py        raw HTML that skips Python-Markdown and goes in after it
     labels.py          how sources, languages and years are named
     backlinks.py       which pages link to each page
@@ -19,11 +18,10 @@ from .escaping import h, text, text_fragment, url
 from .labels import byline, source_label
 from .links import html_link, html_url
 from .renderer import PAGE_KINDS, TEMPLATES, Renderer
-from .template_cache import TEMPLATE_CACHE, TemplateCache
 from .timeline_pages import FIGURE_ROWS
 
 __all__ = [
-    "FIGURE_ROWS", "PAGE_KINDS", "TEMPLATES", "TEMPLATE_CACHE", "Renderer", "TemplateCache",
+    "FIGURE_ROWS", "PAGE_KINDS", "TEMPLATES", "Renderer",
     "backlinks", "byline", "h", "html_link", "html_url", "markdown_links", "page_title", "source_label", "text",
     "text_fragment", "url",
 ]

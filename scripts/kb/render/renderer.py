@@ -35,7 +35,6 @@ from .escaping import h, text, text_fragment, url
 from .index_pages import index_page_makers
 from .labels import _by_year, _language, byline, source_label
 from .links import _link, _sources_folder, html_link, html_url
-from .template_cache import TEMPLATE_CACHE
 from .timeline_pages import year_page_makers
 
 
@@ -86,7 +85,6 @@ class Renderer(DeferredHtml):
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            bytecode_cache=TEMPLATE_CACHE,
         )
         self.env.filters.update(text=text, h=h, url=url, evidence=EVIDENCE_LABELS.get, language=_language, fragment=text_fragment)
         self.env.filters["deferred"] = self._defer
