@@ -36,9 +36,12 @@ from pathlib import Path
 
 from pagefind_bin import get_executable
 
-#: The most words one Pagefind run indexes: about 400 bytes of its memory a word, so ~0.5 GB
-#: at most for one part. Source pages are 700-1,000 words: ~2,000 of them a part.
-WORDS_PER_BUNDLE = 1_500_000
+#: The most words one Pagefind run indexes: about 240 bytes of its memory a word (367 MB for
+#: 1.5 million), so ~0.7 GB at most for one part, which runs alone once the engine has ended
+#: (scripts/build_site.py). Source pages are 1,000-1,500 words: ~2,500 of them a part. Fewer
+#: parts, fewer files a search fetches: at 10,000 sources 11 parts of 1.5 million words cost
+#: 517-745 KB before the first result.
+WORDS_PER_BUNDLE = 3_000_000
 #: The site folder the bundles go to, and the list of them the search worker reads first.
 OUTPUT = "pagefind"
 BUNDLES = "bundles.json"

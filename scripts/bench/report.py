@@ -20,7 +20,7 @@ PACKAGES = ("properdocs", "mkdocs", "mkdocs-material", "mkdocs-bibtex", "pymdown
 METHOD = (
     "*sources*: synthetic sources of ~600 words (3–10 claims, 3 citations, 3 topics, 2 places each), added to a copy of the "
     "real content (its sources, hand-written pages and registries, padded to 20 topics and 200 places); *seed*: the real content alone. "
-    "*build*: `python -m properdocs build --strict -f mkdocs.yml`, as `make build` runs it; *floor*: a bare Material build "
+    "*build*: `scripts/build_site.py -f mkdocs.yml` (the strict build, then the Pagefind index), as `make build` runs it; *floor*: a bare Material build "
     "(search plugin only, no hook, no bibtex) of the same composed pages. Peak memory is that of the build's process tree "
     "(scripts/measure_tree.py). Reader figures: headless Chromium, a new context (cold cache) per measure, the site served on "
     "127.0.0.1 by bench/host.py, which gzips as a host does; bytes are the encoded bytes received by the page and its workers "
