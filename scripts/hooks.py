@@ -38,7 +38,6 @@ from kb.render import Renderer, backlinks, html_url, markdown_links, page_title 
 from kb.sanitize import sanitize  # noqa: E402
 from kb.symlinks import symlink_problems  # noqa: E402
 from kb.updated import PageDates  # noqa: E402
-from kb.whats_new import whats_new  # noqa: E402
 from pagefind_index import SearchIndex  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -90,7 +89,7 @@ def on_files(files: Files, config) -> Files:
                                    page_claims=(config.extra.get("kb") or {}).get("page_claims"))
     except ValueError as error:
         raise PluginError(f"{config.config_file_path}: {error}") from None
-    feed = atom(result.kb, whats_new(result.kb, history), title=config.site_name, site_url=config.site_url or "",
+    feed = atom(result.kb, renderer.whats_new(), title=config.site_name, site_url=config.site_url or "",
                 page_url=lambda path: html_url(path, config.use_directory_urls))
     files.append(File.generated(config, FEED, content=feed))
     _reuse_references_for_bibtex(config, renderer.references())

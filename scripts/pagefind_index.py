@@ -74,7 +74,6 @@ class SearchIndex:
             self.scratch.mkdir(parents=True)
         self.bundle = 0
         self.words = 0
-        self.pages = 0
 
     def add(self, url: str, title: str, content_html: str, language: str, names: list[str] = ()) -> None:
         """One page: `url` as the site's own links write it ('sources/x/'), its title, the HTML
@@ -84,13 +83,10 @@ class SearchIndex:
         if self.words and self.words + words > self.words_per_bundle:
             self.bundle, self.words = self.bundle + 1, 0
         self.words += words
-        self.pages += 1
-        target = self.scratch / str(self.bundle) / url.strip("/") / "index.html"
-        if not url.strip("/"):
-            target = self.scratch / str(self.bundle) / "index.html"
+        target = self.scratch / str(self.bundle) / url.strip("/") / "index.html"  # '' (home): the part's own
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
-            f'<!doctype html><html lang="{html.escape(language)}"><head><title>{html.escape(title)}</title></head>'
+            f'<!doctype html><html lang="{html.escape(language)}">'
             f'<body><main data-pagefind-body data-pagefind-meta="title:{html.escape(title)}">'
             + (f'<p data-pagefind-weight="10">{html.escape(" · ".join(names))}</p>' if names else "")
             + f"{content_html}</main></body></html>",

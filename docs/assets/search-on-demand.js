@@ -1,13 +1,15 @@
-/* Load the search index when a reader starts to search, not on every page view.
+/* Start the search when a reader starts to search, not on every page view.
  *
  * Material's bundle requests search/search_index.json with XMLHttpRequest as soon as a page
- * opens. At 1,000 sources that index is ~455 KB gzipped: most of a page's first view, for
- * readers who never search. This script runs before the bundle and holds that one request
- * back until the reader shows an intent to search: focusing the search field (click, tap, or
- * Material's keyboard shortcuts "/", "s", "f", which focus it), opening the search on a
- * phone, or arriving with ?q= or ?h= in the address (a shared search, or a result's
- * highlighting). Until then Material shows "Initializing search"; nothing else changes.
- * From file:// (the offline copy) Material loads the index with a <script> instead: untouched.
+ * opens, and its search worker starts on the answer. On the hosted site that index holds only
+ * Material's settings, but the worker then loads Pagefind (docs/assets/search-pagefind.js: its
+ * library, WebAssembly and the index's entry files, ~130 KB), most of a page's first view, for
+ * readers who never search; on the offline copy it is the whole lunr index. This script runs
+ * before the bundle and holds that one request back until the reader shows an intent to search:
+ * focusing the search field (click, tap, or Material's keyboard shortcuts "/", "s", "f", which
+ * focus it), opening the search on a phone, or arriving with ?q= or ?h= in the address (a shared
+ * search, or a result's highlighting). Until then Material shows "Initializing search"; nothing
+ * else changes. From file:// Material loads the index with a <script> instead: untouched.
  */
 (function () {
   "use strict";

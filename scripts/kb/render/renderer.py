@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from .. import explorer, export
 from ..bibtex import BibTeX, formatted_references
 from ..history import History, absent
-from ..whats_new import whats_new
+from ..whats_new import WhatsNew, whats_new
 from ..derive import ClaimRef, Derived
 from ..model import EVIDENCE_LABELS, Claim, KnowledgeBase
 from ..paths import (
@@ -94,7 +94,7 @@ class Renderer(DeferredHtml):
         self.env.globals["claim_links"] = self.claim_links
         # What's new (kb/whats_new.py; the page is in paths.INDEX_PAGES), from git (kb/history.py).
         self.history = history or absent("the pages were generated without the git history")
-        self.env.globals["whats_new"] = lambda: whats_new(kb, self.history)
+        self.env.globals["whats_new"] = self.whats_new
         self._claim_html: dict[str, bytes] = {}
         #: {year: its dated claims, in event order} when the years have timeline pages of their own, else empty.
         self.timeline_years = dict(_by_year(derived.timeline)) if timeline_page_years(kb, self.page_claims) else {}
@@ -175,6 +175,12 @@ class Renderer(DeferredHtml):
         if EXPLORER not in self.generated_paths:
             return None
         return self.href(here, EXPLORER) + "?" + urlencode(filters)
+
+    def whats_new(self) -> WhatsNew:
+        """The What's new entries, made once per build: its page and the Atom feed show them."""
+        if not hasattr(self, "_whats_new"):
+            self._whats_new = whats_new(self.kb, self.history)
+        return self._whats_new
 
     def references(self) -> dict[str, str]:
         """Every BibTeX entry formatted once per build (pybtex plain style, like the footnotes)."""
